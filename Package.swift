@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+//
+// micse-cluster: embed a corpus with a BERT sentence encoder (miCSE by default), lay it out with UMAP,
+// cluster it with k-means and draw it. Module graph (dependencies point one way, downwards):
+//
+//   micse-cluster (CLI, the only importer of ArgumentParser)
+//     └─ MicsePipeline (orchestration: stages in order, cache, run manifest)
+//          ├─ SentenceEmbedding ─ Tokenization
+//          ├─ ManifoldLayout ─ NeighborGraph
+//          ├─ Clustering
+//          ├─ InteractiveMap ─ Rendering ─ CPNG, CFreeType
+//          └─ CorpusIO
+//   all numeric modules ─ LinearAlgebra (only importer of CBLAS/CLAPACKE) ─ MicseSupport
+import PackageDescription
+
+
+let package = Package(
+    name: "micse-cluster",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "micse-cluster", targets: ["micse-cluster"]),
+        .library(name: "MicseCluster", targets: [
+            "MicseSupport", "LinearAlgebra", "CorpusIO", "Tokenization", "SentenceEmbedding",
+            "NeighborGraph", "ManifoldLayout", "Clustering", "Rendering", "InteractiveMap", "MicsePipeline",
+        ]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - System libraries (Debian packages named in `providers`)
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+
+        // MARK: - Library modules
+        .target(name: "MicseSupport"),
+        .target(name: "LinearAlgebra", dependencies: ["MicseSupport", "CBLAS", "CLAPACKE"]),
+        .target(name: "CorpusIO", dependencies: ["MicseSupport"]),
+        .target(name: "Tokenization", dependencies: ["MicseSupport"]),
+        .target(name: "SentenceEmbedding", dependencies: ["MicseSupport", "LinearAlgebra", "Tokenization"]),
+        .target(name: "NeighborGraph", dependencies: ["MicseSupport", "LinearAlgebra"]),
+        .target(name: "ManifoldLayout", dependencies: ["MicseSupport", "LinearAlgebra", "NeighborGraph"]),
+        .target(name: "Clustering", dependencies: ["MicseSupport", "LinearAlgebra"]),
+        .target(name: "Rendering", dependencies: ["MicseSupport", "CPNG", "CFreeType"]),
+        .target(name: "InteractiveMap", dependencies: ["MicseSupport", "Rendering"]),
+        .target(name: "MicsePipeline", dependencies: [
+            "MicseSupport", "LinearAlgebra", "CorpusIO", "Tokenization", "SentenceEmbedding",
+            "NeighborGraph", "ManifoldLayout", "Clustering", "Rendering", "InteractiveMap",
+        ]),
+
+        // MARK: - Command-line tool
+        .executableTarget(name: "micse-cluster", dependencies: [
+            "MicsePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: - Examples (the miCSE model card's three examples, natively)
+
+        // MARK: - Tests
+        .target(name: "TestSupport", dependencies: ["MicseSupport", "LinearAlgebra"], path: "Tests/TestSupport"),
+        .testTarget(name: "MicseSupportTests", dependencies: ["MicseSupport", "TestSupport"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "CorpusIOTests", dependencies: ["CorpusIO", "TestSupport"]),
+    ]
+)

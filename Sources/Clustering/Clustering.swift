@@ -1,0 +1,1 @@
+// Module Clustering: see Package.swift for its role.

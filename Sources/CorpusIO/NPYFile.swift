@@ -1,0 +1,147 @@
+import Foundation
+import MicseSupport
+
+/// NumPy `.npy` arrays (format versions 1.0, 2.0 and 3.0; little-endian `<f4`/`<f8`, C order,
+/// 1-D or 2-D), as specified in numpy/lib/format.py: magic `\x93NUMPY`, major and minor
+/// version bytes, a header length (2 bytes in 1.0, 4 in 2.0+), an ASCII Python dict literal
+/// `{'descr': '<f4', 'fortran_order': False, 'shape': (N, D), }` padded with spaces and a
+/// newline so the data starts at a multiple of 64, then the raw values.
+public enum NPYFile {
+    public enum NPYError: UserFacingError {
+        case notNPY(path: String)
+        case truncated(path: String, expectedBytes: Int, foundBytes: Int)
+        case badHeader(path: String, reason: String)
+        case unsupported(path: String, reason: String)
+        public var description: String {
+            switch self {
+            case .notNPY(let p): return "\(p): not a NumPy .npy file (bad magic bytes)"
+            case .truncated(let p, let e, let f): return "\(p): truncated .npy data (header says \(e) bytes, file has \(f))"
+            case .badHeader(let p, let r): return "\(p): malformed .npy header (\(r))"
+            case .unsupported(let p, let r): return "\(p): unsupported .npy array: \(r)"
+            }
+        }
+    }
+
+    /// The array read from a file: shape and values converted to `Float`.
+    public struct Array2D: Sendable {
+        public let rows: Int
+        public let columns: Int
+        public let values: [Float]
+        /// True when the file held a 1-D array (then `columns == 1`).
+        public let isVector: Bool
+    }
+
+    /// Reads a `.npy` file holding float32 or float64 (converted to Float32) or int32/int64
+    /// (converted to Float, for label arrays) values.
+    public static func read(_ url: URL) throws -> Array2D {
+        let path = url.path
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw MicseError("\(path): cannot read (\(FileManager.default.fileExists(atPath: path) ? "unreadable" : "no such file"))")
+        }
+        return try parse(data, path: path)
+    }
+
+    static func parse(_ data: Data, path: String) throws -> Array2D {
+        let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+        guard data.count >= 10, Swift.Array(data.prefix(6)) == magic else { throw NPYError.notNPY(path: path) }
+        let major = data[data.startIndex + 6]
+        let headerLength: Int, headerStart: Int
+        switch major {
+        case 1:
+            headerLength = Int(data[data.startIndex + 8]) | Int(data[data.startIndex + 9]) << 8
+            headerStart = 10
+        case 2, 3:
+            guard data.count >= 12 else { throw NPYError.badHeader(path: path, reason: "too short") }
+            headerLength = (0..<4).reduce(0) { $0 | Int(data[data.startIndex + 8 + $1]) << (8 * $1) }
+            headerStart = 12
+        default:
+            throw NPYError.unsupported(path: path, reason: "format version \(major)")
+        }
+        guard headerLength <= 1 << 20, headerStart + headerLength <= data.count else {
+            throw NPYError.badHeader(path: path, reason: "header length \(headerLength) exceeds file")
+        }
+        guard let header = String(data: data.subdata(in: (data.startIndex + headerStart)..<(data.startIndex + headerStart + headerLength)), encoding: major == 3 ? .utf8 : .isoLatin1) else {
+            throw NPYError.badHeader(path: path, reason: "header is not text")
+        }
+        guard let descr = dictValue(header, key: "descr")?.trimmingCharacters(in: CharacterSet(charactersIn: "'\" ")),
+              let fortran = dictValue(header, key: "fortran_order")?.trimmingCharacters(in: .whitespaces),
+              let shapeText = dictValue(header, key: "shape") else {
+            throw NPYError.badHeader(path: path, reason: "missing descr, fortran_order or shape")
+        }
+        guard fortran == "False" else { throw NPYError.unsupported(path: path, reason: "Fortran order (save with np.ascontiguousarray)") }
+        let dims = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() ")).split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let shape = try dims.map { d -> Int in
+            guard let v = Int(d), v >= 0 else { throw NPYError.badHeader(path: path, reason: "bad shape \(shapeText)") }
+            return v
+        }
+        guard shape.count == 1 || shape.count == 2 else {
+            throw NPYError.unsupported(path: path, reason: "\(shape.count)-D array (expected 1-D or 2-D)")
+        }
+        let rows = shape[0], columns = shape.count == 2 ? shape[1] : 1
+        let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard !overflow else { throw NPYError.badHeader(path: path, reason: "shape too large") }
+        let itemSize: Int
+        switch descr {
+        case "<f4", "|f4", "<i4": itemSize = 4
+        case "<f8", "<i8": itemSize = 8
+        default: throw NPYError.unsupported(path: path, reason: "dtype \(descr) (expected little-endian float32/float64)")
+        }
+        let offset = headerStart + headerLength
+        let (needed, overflow2) = count.multipliedReportingOverflow(by: itemSize)
+        guard !overflow2, data.count - offset >= needed else {
+            throw NPYError.truncated(path: path, expectedBytes: needed, foundBytes: data.count - offset)
+        }
+        var values = [Float](repeating: 0, count: count)
+        data.withUnsafeBytes { raw in
+            let base = raw.baseAddress! + offset
+            values.withUnsafeMutableBufferPointer { out in
+                switch descr {
+                case "<f8": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 8, as: Double.self)) }
+                case "<i8": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
+                case "<i4": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) }
+                default: _ = memcpy(out.baseAddress!, base, count * 4)
+                }
+            }
+        }
+        return Array2D(rows: rows, columns: columns, values: values, isVector: shape.count == 1)
+    }
+
+    /// The text after `'key':` up to the next top-level comma in a Python dict literal.
+    private static func dictValue(_ header: String, key: String) -> String? {
+        guard let range = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else { return nil }
+        var rest = header[range.upperBound...].drop { $0 == " " }
+        guard rest.first == ":" else { return nil }
+        rest = rest.dropFirst()
+        var depth = 0, end = rest.startIndex
+        for i in rest.indices {
+            let c = rest[i]
+            if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
+            if (c == "," && depth == 0) || c == "}" { end = i; break }
+            end = rest.index(after: i)
+        }
+        return String(rest[rest.startIndex..<end])
+    }
+
+    /// The bytes of a float32 `.npy` file (version 1.0) holding a `rows × columns` C-order array,
+    /// or a 1-D array when `vector` is true.
+    public static func encode(rows: Int, columns: Int, values: [Float], vector: Bool = false) -> Data {
+        precondition(values.count == rows * columns)
+        let shape = vector ? "(\(rows),)" : "(\(rows), \(columns))"
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shape), }"
+        let unpadded = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0])
+        let length = UInt16(header.utf8.count)
+        data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
+        data.append(contentsOf: Swift.Array(header.utf8))
+        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// Writes a float32 `.npy` file atomically.
+    public static func write(rows: Int, columns: Int, values: [Float], to url: URL, vector: Bool = false) throws {
+        try AtomicFile.write(encode(rows: rows, columns: columns, values: values, vector: vector), to: url)
+    }
+}

@@ -1,0 +1,1 @@
+// Module InteractiveMap: see Package.swift for its role.

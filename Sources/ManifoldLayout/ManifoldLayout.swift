@@ -1,0 +1,1 @@
+// Module ManifoldLayout: see Package.swift for its role.

@@ -1,0 +1,1 @@
+// Module MicsePipeline: see Package.swift for its role.

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Writes output files so that nothing half-written is ever left behind: the content goes to
+/// a hidden temporary file in the destination's folder and is renamed over the destination
+/// only when complete (rename(2) is atomic within one file system). On any error, or an
+/// interrupted process (see `TemporaryFiles.removeAllOnSignal`), the temporary is removed.
+public enum AtomicFile {
+    /// Checks that `url`'s folder exists and is writable, before any expensive work is done.
+    public static func checkWritable(_ url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw MicseError("cannot write \(url.path): folder \(folder.path) does not exist")
+        }
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw MicseError("cannot write \(url.path): it is a directory")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder.path) else {
+            throw MicseError("cannot write \(url.path): folder \(folder.path) is not writable")
+        }
+    }
+
+    /// Writes `data` to `url` atomically.
+    public static func write(_ data: Data, to url: URL) throws {
+        try write(to: url) { handle in try handle.write(contentsOf: data) }
+    }
+
+    /// Streams content to `url` atomically: `body` writes to a handle on the temporary file.
+    public static func write(to url: URL, _ body: (FileHandle) throws -> Void) throws {
+        try checkWritable(url)
+        let folder = url.deletingLastPathComponent()
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw MicseError("cannot write \(url.path): cannot create a file in \(folder.path)")
+        }
+        TemporaryFiles.register(temporary.path)
+        defer { TemporaryFiles.unregister(temporary.path) }
+        do {
+            let handle: FileHandle
+            do { handle = try FileHandle(forWritingTo: temporary) } catch {
+                throw MicseError("cannot write \(url.path): \(error.localizedDescription)")
+            }
+            do {
+                try body(handle)   // errors of the body pass through unchanged
+                try handle.synchronize()
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            if rename(temporary.path, url.path) != 0 {
+                throw MicseError("cannot write \(url.path): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            unlink(temporary.path)
+            throw error
+        }
+    }
+}
+
+/// Temporary files currently being written, removed if the process is interrupted (Ctrl-C).
+public enum TemporaryFiles {
+    nonisolated(unsafe) private static var paths = Set<String>()
+    private static let lock = NSLock()
+
+    static func register(_ path: String) { lock.lock(); paths.insert(path); lock.unlock() }
+    static func unregister(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
+
+    /// Installs SIGINT/SIGTERM handlers that delete the registered temporaries and exit 130/143.
+    public static func removeAllOnSignal() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig) { received in
+                // Not strictly async-signal-safe (the lock), but the process is about to exit and
+                // the only alternative is leaving partial files behind.
+                for path in TemporaryFiles.paths { unlink(path) }
+                _exit(128 + received)
+            }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// Module NeighborGraph: see Package.swift for its role.

@@ -1,0 +1,1 @@
+// Module Rendering: see Package.swift for its role.

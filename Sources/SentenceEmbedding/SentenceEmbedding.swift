@@ -1,0 +1,1 @@
+// Module SentenceEmbedding: see Package.swift for its role.

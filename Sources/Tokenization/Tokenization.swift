@@ -1,0 +1,1 @@
+// Module Tokenization: see Package.swift for its role.

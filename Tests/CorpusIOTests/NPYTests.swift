@@ -1,0 +1,46 @@
+import Testing
+import Foundation
+@testable import CorpusIO
+import TestSupport
+
+@Suite("NPY files")
+struct NPYTests {
+    @Test("float32 round trip, 2-D and 1-D, data aligned to 64 bytes")
+    func roundTrip() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("a.npy")
+        let values: [Float] = [1, -2.5, 3, .pi, 0, 1e-8]
+        try NPYFile.write(rows: 3, columns: 2, values: values, to: url)
+        let data = try Data(contentsOf: url)
+        #expect((data.count - values.count * 4) % 64 == 0)
+        let back = try NPYFile.read(url)
+        #expect(back.rows == 3 && back.columns == 2 && back.values == values && !back.isVector)
+        try NPYFile.write(rows: 6, columns: 1, values: values, to: url, vector: true)
+        let vec = try NPYFile.read(url)
+        #expect(vec.isVector && vec.rows == 6 && vec.values == values)
+    }
+
+    @Test("version 2.0 header and float64 values are read")
+    func version2Float64() throws {
+        let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 1), }" + String(repeating: " ", count: 3) + "\n"
+        var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 2, 0])
+        let n = UInt32(header.utf8.count)
+        data.append(contentsOf: [UInt8(n & 0xFF), UInt8((n >> 8) & 0xFF), 0, 0])
+        data.append(contentsOf: Array(header.utf8))
+        [0.5, -7.25].forEach { (v: Double) in withUnsafeBytes(of: v) { data.append(contentsOf: $0) } }
+        let arr = try NPYFile.parse(data, path: "x.npy")
+        #expect(arr.rows == 2 && arr.values == [0.5, -7.25])
+    }
+
+    @Test("bad files give one clear error")
+    func badFiles() throws {
+        #expect(throws: NPYFile.NPYError.self) { try NPYFile.parse(Data("hello world".utf8), path: "x.npy") }
+        var good = NPYFile.encode(rows: 4, columns: 4, values: [Float](repeating: 1, count: 16))
+        good.removeLast(5)
+        #expect(throws: NPYFile.NPYError.self) { try NPYFile.parse(good, path: "x.npy") }
+        let fortran = NPYFile.encode(rows: 1, columns: 1, values: [1])
+        let text = String(decoding: fortran, as: UTF8.self).replacingOccurrences(of: "False", with: "True ")
+        #expect(throws: NPYFile.NPYError.self) { try NPYFile.parse(Data(text.utf8), path: "x.npy") }
+    }
+}
