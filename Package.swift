@@ -8,7 +8,8 @@
 //          ├─ SentenceEmbedding ─ Tokenization
 //          ├─ ManifoldLayout ─ NeighborGraph
 //          ├─ Clustering
-//          ├─ InteractiveMap ─ Rendering ─ CPNG, CFreeType
+//          ├─ Rendering ─ CPNG, CFreeType
+//          ├─ InteractiveMap (colours come from the caller)
 //          └─ CorpusIO
 //   all numeric modules ─ LinearAlgebra (only importer of CBLAS/CLAPACKE) ─ MicseSupport
 import PackageDescription
@@ -44,7 +45,7 @@ let package = Package(
         .target(name: "ManifoldLayout", dependencies: ["MicseSupport", "LinearAlgebra", "NeighborGraph"]),
         .target(name: "Clustering", dependencies: ["MicseSupport", "LinearAlgebra"]),
         .target(name: "Rendering", dependencies: ["MicseSupport", "CPNG", "CFreeType"]),
-        .target(name: "InteractiveMap", dependencies: ["MicseSupport", "Rendering"]),
+        .target(name: "InteractiveMap", dependencies: ["MicseSupport"]),
         .target(name: "MicsePipeline", dependencies: [
             "MicseSupport", "LinearAlgebra", "CorpusIO", "Tokenization", "SentenceEmbedding",
             "NeighborGraph", "ManifoldLayout", "Clustering", "Rendering", "InteractiveMap",
@@ -62,5 +63,13 @@ let package = Package(
         .testTarget(name: "MicseSupportTests", dependencies: ["MicseSupport", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "CorpusIOTests", dependencies: ["CorpusIO", "TestSupport"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SentenceEmbeddingTests", dependencies: ["SentenceEmbedding", "Tokenization", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "NeighborGraphTests", dependencies: ["NeighborGraph", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ManifoldLayoutTests", dependencies: ["ManifoldLayout", "NeighborGraph", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InteractiveMapTests", dependencies: ["InteractiveMap", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PipelineTests", dependencies: ["MicsePipeline", "CorpusIO", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,1 +1,0 @@
-// Module NeighborGraph: see Package.swift for its role.

@@ -1,1 +1,0 @@
-// Module SentenceEmbedding: see Package.swift for its role.

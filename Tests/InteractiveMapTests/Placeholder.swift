@@ -1,0 +1,4 @@
+import Testing
+
+// Tests of InteractiveMap land here.
+@Suite("InteractiveMap placeholder") struct InteractiveMapPlaceholder { @Test func builds() {} }

@@ -1,0 +1,4 @@
+import Testing
+
+// Tests of Pipeline land here.
+@Suite("Pipeline placeholder") struct PipelinePlaceholder { @Test func builds() {} }

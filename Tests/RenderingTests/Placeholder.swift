@@ -1,0 +1,4 @@
+import Testing
+
+// Tests of Rendering land here.
+@Suite("Rendering placeholder") struct RenderingPlaceholder { @Test func builds() {} }
