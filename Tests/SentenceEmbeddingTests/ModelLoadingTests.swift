@@ -14,7 +14,7 @@ struct ModelLoadingTests {
 
     @Test("Weights load with the values PyTorch saved",
           arguments: ["tiny-bert-safetensors", "tiny-bert-f16", "tiny-bert-bf16", "tiny-bert-sharded",
-                      "tiny-bert-sentence-transformers"])
+                      "tiny-bert-sentence-transformers", "tiny-bert-bin", "tiny-bert-bin-prefixed"])
     func weights(fixture: String) throws {
         let directory = ModelFixtures.directory(fixture)
         let configuration = try BertConfiguration.load(from: directory)
