@@ -50,7 +50,8 @@ extension BertConfiguration {
             raw = try JSONDecoder().decode(File.self, from: data)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let key = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw ModelLoadingError.invalidConfiguration(path: path, reason: "key \"\(key)\" has the wrong type")
+            throw ModelLoadingError.invalidConfiguration(
+                path: path, reason: key.isEmpty ? "not a JSON object" : "key \"\(key)\" has the wrong type")
         } catch {
             throw ModelLoadingError.invalidConfiguration(path: path, reason: "not a JSON object")
         }

@@ -149,7 +149,7 @@ struct ZipArchive {
             let compressedSize = try b.int(compressed, "compressed size of \(name)")
             try b.check(dataStart, compressedSize, "data of entry \(name)")
             entries.append(Entry(name: name, method: method, flags: flags, compressedSize: compressedSize,
-                                 uncompressedSize: try b.int(uncompressed, "size of \(name)"),
+                                 uncompressedSize: Int(clamping: uncompressed),
                                  dataRange: dataStart..<(dataStart + compressedSize)))
         }
         return entries

@@ -23,6 +23,7 @@ Outputs (all small):
       unknown_opcode.pkl       a valid prefix followed by an opcode byte pickle does not define
       evil-bin/pytorch_model.bin        the tiny-bert-bin archive with data.pkl replaced by os_system.pkl
                                         (storages left out in both: loading fails before they are read)
+      noncontiguous.bin        a torch.save archive holding a transposed (stride (1, 3)) tensor
       deflated-bin/pytorch_model.bin    tiny-bert-bin's data.pkl etc. rewritten with deflate compression
   Each model directory also holds tensor-checksums.json: for every encoder tensor (bare BertModel name) its shape,
   the float64 sum of its values as stored (after the F16/BF16 rounding) and its first 4 values, which the Swift tests
@@ -202,6 +203,10 @@ def main():
                 if folder == "evil-bin" and info.filename.endswith("data.pkl"):
                     data = evil
                 z.writestr(info.filename, data, compress_type=compression)
+
+    # A torch.save archive whose tensor is a transposed (non-contiguous) view: torch.save keeps the strides.
+    torch.save({"embeddings.word_embeddings.weight": torch.arange(6, dtype=torch.float32).reshape(2, 3).t()},
+               d / "noncontiguous.bin")
 
     total = sum(p.stat().st_size for p in HERE.rglob("*") if p.is_file() and "tiny-bert" in str(p))
     print(f"vocab {len(vocab)} tokens; tiny-bert fixtures total {total / 1024:.0f} KiB")
