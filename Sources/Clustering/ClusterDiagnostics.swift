@@ -35,6 +35,8 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
     public var algorithm: String
     public var seconds: Double
     public var notices: [String]
+    /// The silhouette curve when k was chosen automatically (`--clusters auto`).
+    public var selectionCurve: [ClusterCountSelection.Candidate]?
 
     /// Builds the diagnostics of `result` on `data`.
     ///
@@ -76,7 +78,8 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
                                   composition: composition, adjustedRandIndex: ari, normalizedMutualInformation: nmi,
                                   silhouette: silhouette, silhouetteSampleSize: sampleSize, inertia: result.inertia,
                                   iterations: result.iterations, initCount: configuration.initCount,
-                                  algorithm: configuration.algorithm.rawValue, seconds: result.seconds, notices: result.notices)
+                                  algorithm: configuration.algorithm.rawValue, seconds: result.seconds, notices: result.notices,
+                                  selectionCurve: nil)
     }
 
     /// A few lines for the terminal.
@@ -92,6 +95,9 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
                 let top = c.labels.prefix(3).map { "\($0.label) \(Int((Double($0.count) / Double(max(1, c.size)) * 100).rounded()))%" }
                 lines.append("  cluster \(c.cluster) (\(c.size)): " + top.joined(separator: ", "))
             }
+        }
+        if let selectionCurve {
+            lines.append("auto k (silhouette): " + selectionCurve.map { "k=\($0.clusterCount) \(f($0.silhouette))" }.joined(separator: ", "))
         }
         lines += notices.map { "notice: \($0)" }
         return lines.joined(separator: "\n")
