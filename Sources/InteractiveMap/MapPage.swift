@@ -33,6 +33,8 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
 #legend{list-style:none;margin:0;padding:0}
 #legend li{margin:1px 0}
 .legend-entry{display:flex;align-items:center;gap:6px;width:100%;text-align:left;border:none;background:none;padding:2px 4px}
+.legend-entry[aria-pressed=true]{background:none}
+.legend-entry:hover{background:#f0f0f0}
 .legend-entry[aria-pressed=false]{opacity:.35}
 .legend-entry .name{flex:1;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .legend-entry .count{color:#666;font-variant-numeric:tabular-nums}
@@ -64,7 +66,7 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
 <section id="coloring-row"><h2>Colour by</h2><div id="coloring"></div></section>
 <section><h2 id="legend-title"></h2><ul id="legend"></ul><div class="legend-tools"><button type="button" id="show-all">Show all</button><button type="button" id="hide-all">Hide all</button></div></section>
 <section id="document" data-index=""><h2>Document</h2><div id="doc-state"></div><div id="doc-body" hidden><dl id="doc-fields"><dt>Row id</dt><dd id="doc-id"></dd></dl><p id="doc-text"></p></div></section>
-<section><ul id="results"></ul></section>
+<section><ul id="results" aria-label="Matching documents"></ul></section>
 </aside>
 </main>
 """##
@@ -362,7 +364,7 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
       item.append(button);
       list.append(item);
     });
-    $("legend-title").textContent = plain ? "Documents" : "Colour by " + active.title;
+    $("legend-title").textContent = plain ? "Documents" : "Legend: " + active.title + " (click to show or hide)";
   }
   function setEntry(index, enabled) {
     var entry = active.entries[index];
@@ -449,7 +451,10 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
   function pin(i, center) {
     pinned = i;
     body.setAttribute("data-pinned-id", i >= 0 ? String(idOf(i)) : "");
-    if (i >= 0 && center) { view.cx = xy[2 * i]; view.cy = xy[2 * i + 1]; }
+    if (i >= 0 && center) {
+      var p = toScreen(i);   // bring the document into view only if it is near or past the edge
+      if (p[0] < cssWidth * 0.1 || p[0] > cssWidth * 0.9 || p[1] < cssHeight * 0.1 || p[1] > cssHeight * 0.9) { view.cx = xy[2 * i]; view.cy = xy[2 * i + 1]; }
+    }
     writeHash();
     showDocument();
     requestDraw();
@@ -545,12 +550,17 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
 
   // ---- Pointer input: hover, tap/click to pin, drag to pan, wheel and pinch to zoom ----
   var pointers = new Map(), dragMoved = false, pinch = null;
+  function pinchState() {
+    var pts = Array.from(pointers.values());
+    return { mid: [(pts[0][0] + pts[1][0]) / 2, (pts[0][1] + pts[1][1]) / 2],
+             dist: Math.max(1, Math.hypot(pts[0][0] - pts[1][0], pts[0][1] - pts[1][1])) };
+  }
   function local(e) { var box = canvas.getBoundingClientRect(); return [e.clientX - box.left, e.clientY - box.top]; }
   canvas.addEventListener("pointerdown", function (e) {
     canvas.setPointerCapture(e.pointerId);
     pointers.set(e.pointerId, local(e));
     if (pointers.size === 1) dragMoved = false;
-    if (pointers.size === 2) { dragMoved = true; pinch = null; }
+    if (pointers.size === 2) { dragMoved = true; pinch = pinchState(); }
   });
   canvas.addEventListener("pointermove", function (e) {
     var p = local(e);
@@ -567,11 +577,9 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
         panBy(p[0] - previous[0], p[1] - previous[1]);
       }
     } else if (pointers.size === 2) {
-      var pts = Array.from(pointers.values());
-      var mid = [(pts[0][0] + pts[1][0]) / 2, (pts[0][1] + pts[1][1]) / 2];
-      var dist = Math.max(1, Math.hypot(pts[0][0] - pts[1][0], pts[0][1] - pts[1][1]));
-      if (pinch) { panBy(mid[0] - pinch.mid[0], mid[1] - pinch.mid[1]); zoomAt(mid[0], mid[1], dist / pinch.dist); }
-      pinch = { mid: mid, dist: dist };
+      var now = pinchState();
+      if (pinch) { panBy(now.mid[0] - pinch.mid[0], now.mid[1] - pinch.mid[1]); zoomAt(now.mid[0], now.mid[1], now.dist / pinch.dist); }
+      pinch = now;
     }
   });
   function endPointer(e) {
