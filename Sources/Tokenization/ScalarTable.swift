@@ -5,7 +5,7 @@ import Foundation
 // Hugging Face `tokenizers` (the Rust library behind `BertTokenizerFast`) normalises a text with
 // `BertNormalizer::normalize` (tokenizers/src/normalizers/bert.rs), in this order:
 //   1. `do_clean_text`: drop U+0000, U+FFFD and `is_control` characters (general category Cc, Cf
-//      or Co, except \t \n \r), then map `is_whitespace` characters (White_Space, plus \t \n \r)
+//      or Co in Unicode 8.0, see `unicode8Category`, except \t \n \r), then map `is_whitespace` characters (White_Space, plus \t \n \r)
 //      to U+0020;
 //   2. `do_handle_chinese_chars`: put a space before and after every `is_chinese_char` scalar;
 //   3. `do_strip_accents` (if `strip_accents.unwrap_or(lowercase)`): NFD, then drop Mn marks;
@@ -98,10 +98,12 @@ struct ScalarTable: Sendable {
         let chinese = rule.tokenizeChineseCharacters && isChineseCharacter(value)
         if chinese { items.append(ScalarKind.make(0x20, ScalarKind.separator)) }
         var outputs: [Unicode.Scalar] = [scalar]
-        if rule.stripAccents && value >= 0x80 {
+        if rule.stripAccents && value >= 0x80 && isKnownToUnicode8(scalar) {
             // bert.rs `do_strip_accents`: `normalized.nfd().filter(|c| !c.is_mark_nonspacing())`.
+            // The NFD tables of `unicode-normalization-alignments` predate U+11938 (Unicode 13,
+            // the only canonical decomposition added since 8.0), which they leave as it is.
             outputs = String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars
-                .filter { $0.properties.generalCategory != .nonspacingMark }
+                .filter { unicode8Category($0) != .nonspacingMark }
         }
         if rule.lowercase {
             // normalizer.rs `NormalizedString::lowercase`: `c.to_lowercase()` for each char.
@@ -130,7 +132,7 @@ struct ScalarTable: Sendable {
     /// of the `unicode_categories` crate; unassigned code points are kept).
     static func isControl(_ s: Unicode.Scalar) -> Bool {
         if s == "\t" || s == "\n" || s == "\r" { return false }
-        switch s.properties.generalCategory {
+        switch unicode8Category(s) {
         case .control, .format, .privateUse, .surrogate: return true
         default: return false
         }
@@ -140,11 +142,34 @@ struct ScalarTable: Sendable {
     static func isPunctuation(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         if v < 0x80 { return (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) }
-        switch s.properties.generalCategory {
+        switch unicode8Category(s) {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
              .initialPunctuation, .finalPunctuation, .otherPunctuation: return true
         default: return false
         }
+    }
+
+    /// The general category of `s` in Unicode 8.0, which is what the `unicode_categories` crate
+    /// (`is_other`, `is_punctuation`, `is_mark_nonspacing`, used by bert.rs and
+    /// pre_tokenizers/bert.rs) knows: scalars assigned later are unassigned (Cn) to it, so a newer
+    /// mark is kept and a newer punctuation sign stays inside its word. Seven older scalars changed
+    /// category since 8.0 (DerivedGeneralCategory.txt of each version) and get their 8.0 category
+    /// back. The exhaustive fixture `codepoints.txt` checks every scalar against the Rust library.
+    static func unicode8Category(_ s: Unicode.Scalar) -> Unicode.GeneralCategory {
+        switch s.value {
+        case 0x166D, 0x111C9: return .otherPunctuation     // Po → So (Unicode 12) and Po → Mn (11)
+        case 0x1734, 0x1171E: return .nonspacingMark       // Mn → Mc (14)
+        case 0x1885, 0x1886: return .otherLetter           // Lo → Mn (9)
+        case 0xA9BD: return .spacingMark                   // Mc → Mn (12)
+        default: break
+        }
+        return isKnownToUnicode8(s) ? s.properties.generalCategory : .unassigned
+    }
+
+    /// Whether `s` was assigned in Unicode 8.0 or earlier.
+    static func isKnownToUnicode8(_ s: Unicode.Scalar) -> Bool {
+        guard let age = s.properties.age else { return false }
+        return age.major < 8 || (age.major == 8 && age.minor == 0)
     }
 
     /// bert.rs `is_chinese_char`: the CJK Unified Ideographs blocks and extensions A–E plus the
