@@ -2,16 +2,38 @@ import ArgumentParser
 import Foundation
 import MicseSupport
 
+/// The entry point: parses the command line, runs the command, and turns any error a user can
+/// act on into one line on stderr and exit status 1 (usage errors: ArgumentParser's message, 64).
 @main
+enum Main {
+    static func main() {
+        TemporaryFiles.removeAllOnSignal()
+        do {
+            var command = try MicseCluster.parseAsRoot()
+            try command.run()
+        } catch let error as UserFacingError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            exit(1)
+        } catch {
+            MicseCluster.exit(withError: error)
+        }
+    }
+}
+
 struct MicseCluster: ParsableCommand {
+    static let version = "0.1.0"
     static let configuration = CommandConfiguration(
         commandName: "micse-cluster",
         abstract: "Map a text corpus: embed with a BERT sentence encoder, lay out with UMAP, cluster with k-means, plot.",
-        version: "0.1.0",
-        subcommands: []
-    )
+        discussion: """
+        Run `micse-cluster INPUT` (the `map` command) to get a PNG map, a coordinate CSV and cluster
+        diagnostics of a corpus; the other commands run one stage each and share the same options.
 
-    func run() throws {
-        print(MicseCluster.helpMessage())
-    }
+        Example:
+          micse-cluster tweets.csv --plot out.png
+          micse-cluster map --help      (all options of the main command)
+        """,
+        version: version,
+        subcommands: [PlotCommand.self, KMeansCommand.self, BenchCommand.self]
+    )
 }

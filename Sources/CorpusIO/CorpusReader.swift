@@ -1,0 +1,283 @@
+import Foundation
+import MicseSupport
+
+/// Reads a corpus file into a `Corpus`, keeping rows in input order.
+///
+/// The file is memory-mapped and parsed once, field by field; only the text and label fields
+/// are decoded. Column choice: `options.textColumn`/`labelColumn` by header name (exact, then
+/// case-insensitive) or 1-based number; otherwise the first header that looks like text
+/// (`text`, `tweet`, `sentence`, …) or label (`label`, `class`, `category`, …).
+public enum CorpusReader {
+    /// Header names taken as the text column when none is given, in order of preference.
+    public static let textColumnNames = ["text", "texts", "tweet", "tweets", "sentence", "sentences", "document", "doc",
+                                         "content", "body", "message", "review", "comment", "post", "utterance", "abstract", "title"]
+    /// Header names taken as the label column when none is given.
+    public static let labelColumnNames = ["label", "labels", "class", "category", "categories", "sentiment", "emotion",
+                                          "topic", "target", "tag", "y", "gold", "annotation"]
+
+    public static func read(_ url: URL, options: CorpusReadOptions = CorpusReadOptions()) throws -> Corpus {
+        let path = url.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CorpusError.missingFile(path) }
+        guard !isDirectory.boolValue else { throw CorpusError.isDirectory(path) }
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw CorpusError.unreadable(path, reason: FileManager.default.isReadableFile(atPath: path) ? error.localizedDescription : "permission denied")
+        }
+        let bomLength = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        guard data.count > bomLength,
+              data.dropFirst(bomLength).contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+            throw CorpusError.empty(path)
+        }
+        let format = options.format ?? sniffFormat(url: url, data: data)
+        var corpus: Corpus
+        switch format {
+        case .csv, .tsv:
+            corpus = try data.withUnsafeBytes { try readDelimited($0, delimiter: format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t"),
+                                                                   url: url, format: format, options: options) }
+        case .jsonl:
+            corpus = try data.withUnsafeBytes { try readJSONLines($0, url: url, options: options) }
+        case .text:
+            corpus = try data.withUnsafeBytes { try readPlainText($0, url: url, options: options) }
+        }
+        guard !corpus.texts.isEmpty else {
+            throw CorpusError.noDocuments(path, skippedEmpty: corpus.skippedEmpty, skippedInvalid: corpus.skippedInvalid)
+        }
+        corpus.format = format
+        return corpus
+    }
+
+    /// The format from the extension, else from the first line.
+    public static func sniffFormat(url: URL, data: Data) -> CorpusFormat {
+        switch url.pathExtension.lowercased() {
+        case "csv": return .csv
+        case "tsv", "tab": return .tsv
+        case "jsonl", "ndjson": return .jsonl
+        case "txt", "text": return .text
+        default: break
+        }
+        let firstLine = data.prefix(64 * 1024).split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: true).first ?? Data()
+        let line = String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        if line.hasPrefix("{") { return .jsonl }
+        if line.contains("\t") { return .tsv }
+        if line.contains(",") { return .csv }
+        return .text
+    }
+
+    // MARK: - CSV and TSV
+
+    private static func readDelimited(_ bytes: UnsafeRawBufferPointer, delimiter: UInt8, url: URL, format: CorpusFormat,
+                                      options: CorpusReadOptions) throws -> Corpus {
+        let path = url.path
+        var parser = DelimitedParser(bytes: bytes, delimiter: delimiter)
+        func nextRecord() throws -> DelimitedParser.Record? {
+            do { return try parser.next() } catch DelimitedParser.ParseError.unterminatedQuote(let line) {
+                throw CorpusError.unterminatedQuote(path, line: line)
+            }
+        }
+        // Header (skipping blank lines before it).
+        var headerRecord: DelimitedParser.Record?
+        while let r = try nextRecord() {
+            if r.fields.count == 1 && r.fields[0].isEmpty { continue }
+            headerRecord = r; break
+        }
+        guard let header = headerRecord else { throw CorpusError.empty(path) }
+        let names = try header.fields.indices.map { i -> String in
+            guard let s = parser.string(header.fields[i], quoted: header.quoted[i]) else { throw CorpusError.invalidUTF8(path, line: header.line) }
+            return s.trimmingCharacters(in: .whitespaces)
+        }
+        let textIndex = try resolveTextColumn(options.textColumn, names: names, path: path)
+        let labelIndex = try resolveLabelColumn(options.labelColumn, names: names, path: path, excluding: textIndex)
+        let needed = max(textIndex, labelIndex ?? 0) + 1
+
+        var corpus = Corpus(source: url, format: format, texts: [], labels: labelIndex == nil ? nil : [], recordIndices: [],
+                            lineNumbers: [], skippedEmpty: 0, skippedInvalid: 0, textColumnName: names[textIndex],
+                            labelColumnName: labelIndex.map { names[$0] })
+        var recordNumber = -1
+        var sawRecord = false
+        while let r = try nextRecord() {
+            if r.fields.count == 1 && r.fields[0].isEmpty && !r.quoted[0] { continue }  // blank line
+            sawRecord = true
+            recordNumber += 1
+            guard r.fields.count >= needed else {
+                throw CorpusError.tooFewFields(path, line: r.line, found: r.fields.count, needed: needed)
+            }
+            guard let text = parser.string(r.fields[textIndex], quoted: r.quoted[textIndex]),
+                  let label = labelIndex.map({ parser.string(r.fields[$0], quoted: r.quoted[$0]) }) ?? Optional("") else {
+                if options.skipInvalidUTF8 { corpus.skippedInvalid += 1; continue }
+                throw CorpusError.invalidUTF8(path, line: r.line)
+            }
+            append(text: text, label: labelIndex == nil ? nil : label, record: recordNumber, line: r.line, to: &corpus, options: options)
+        }
+        if !sawRecord { throw CorpusError.headerOnly(path) }
+        return corpus
+    }
+
+    private static func resolveTextColumn(_ spec: String?, names: [String], path: String) throws -> Int {
+        if let spec, !spec.isEmpty { return try resolveColumn(spec, names: names, path: path) }
+        if let i = findColumn(textColumnNames, in: names) { return i }
+        if names.count == 1 { return 0 }
+        throw CorpusError.ambiguousTextColumn(path, available: names)
+    }
+
+    private static func resolveLabelColumn(_ spec: String?, names: [String], path: String, excluding textIndex: Int) throws -> Int? {
+        if let spec {
+            if spec.isEmpty || spec.lowercased() == "none" { return nil }
+            return try resolveColumn(spec, names: names, path: path)
+        }
+        guard let i = findColumn(labelColumnNames, in: names), i != textIndex else { return nil }
+        return i
+    }
+
+    private static func resolveColumn(_ spec: String, names: [String], path: String) throws -> Int {
+        if let i = names.firstIndex(of: spec) { return i }
+        if let i = names.firstIndex(where: { $0.caseInsensitiveCompare(spec) == .orderedSame }) { return i }
+        if let n = Int(spec), n >= 1, n <= names.count { return n - 1 }
+        throw CorpusError.unknownColumn(path, column: spec, available: names)
+    }
+
+    private static func findColumn(_ candidates: [String], in names: [String]) -> Int? {
+        let lowered = names.map { $0.lowercased() }
+        for c in candidates { if let i = lowered.firstIndex(of: c) { return i } }
+        return nil
+    }
+
+    private static func append(text: String, label: String?, record: Int, line: Int, to corpus: inout Corpus, options: CorpusReadOptions) {
+        if !options.keepEmptyTexts && text.allSatisfy({ $0.isWhitespace }) {
+            corpus.skippedEmpty += 1
+            return
+        }
+        corpus.texts.append(text)
+        if let label { corpus.labels?.append(label.trimmingCharacters(in: .whitespaces)) }
+        corpus.recordIndices.append(record)
+        corpus.lineNumbers.append(line)
+    }
+
+    // MARK: - JSON Lines
+
+    private static func readJSONLines(_ bytes: UnsafeRawBufferPointer, url: URL, options: CorpusReadOptions) throws -> Corpus {
+        let path = url.path
+        var corpus = Corpus(source: url, format: .jsonl, texts: [], labels: nil, recordIndices: [], lineNumbers: [],
+                            skippedEmpty: 0, skippedInvalid: 0, textColumnName: options.textColumn ?? "text", labelColumnName: nil)
+        var textKey: String? = options.textColumn
+        var labelKey: String?? = options.labelColumn.map { ($0.isEmpty || $0.lowercased() == "none") ? nil : $0 }
+        var record = -1
+        try forEachLine(bytes) { line, range in
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+            record += 1
+            guard String(validating: slice, as: UTF8.self) != nil else {
+                if options.skipInvalidUTF8 { corpus.skippedInvalid += 1; return }
+                throw CorpusError.invalidUTF8(path, line: line)
+            }
+            let object: Any
+            do { object = try JSONSerialization.jsonObject(with: Data(slice), options: [.fragmentsAllowed]) } catch {
+                throw CorpusError.badJSON(path, line: line, reason: "not valid JSON")
+            }
+            guard let dict = object as? [String: Any] else { throw CorpusError.badJSON(path, line: line, reason: "expected a JSON object per line") }
+            if textKey == nil {
+                let keys = dict.keys.sorted()
+                guard let i = findColumn(textColumnNames, in: keys) else { throw CorpusError.ambiguousTextColumn(path, available: keys) }
+                textKey = keys[i]
+                corpus.textColumnName = keys[i]
+            }
+            if labelKey == nil {
+                let keys = dict.keys.sorted()
+                let found = findColumn(labelColumnNames, in: keys).map { keys[$0] }
+                labelKey = .some(found)
+                corpus.labels = found == nil ? nil : []
+                corpus.labelColumnName = found
+            } else if case .some(.some(let key)) = labelKey, corpus.labelColumnName == nil {
+                corpus.labelColumnName = key
+                corpus.labels = []
+            }
+            guard let key = textKey, let value = dict[key] else {
+                throw CorpusError.badJSON(path, line: line, reason: "no \"\(textKey ?? "text")\" field (fields: \(dict.keys.sorted().joined(separator: ", ")))")
+            }
+            guard let text = value as? String else { throw CorpusError.badJSON(path, line: line, reason: "\"\(key)\" is not a string") }
+            var label: String?
+            if case .some(.some(let lk)) = labelKey {
+                switch dict[lk] {
+                case let s as String: label = s
+                case let n as NSNumber: label = n.stringValue
+                case nil, is NSNull: label = ""
+                default: throw CorpusError.badJSON(path, line: line, reason: "\"\(lk)\" is not a string or number")
+                }
+            }
+            append(text: text, label: label, record: record, line: line, to: &corpus, options: options)
+        }
+        return corpus
+    }
+
+    // MARK: - Plain text
+
+    private static func readPlainText(_ bytes: UnsafeRawBufferPointer, url: URL, options: CorpusReadOptions) throws -> Corpus {
+        let path = url.path
+        let labelsURL = options.labelsFile ?? defaultLabelsFile(for: url)
+        var labels: [String]?
+        if let labelsURL, options.labelColumn?.lowercased() != "none" {
+            labels = try readLabelsFile(labelsURL)
+        }
+        var corpus = Corpus(source: url, format: .text, texts: [], labels: labels == nil ? nil : [], recordIndices: [], lineNumbers: [],
+                            skippedEmpty: 0, skippedInvalid: 0, textColumnName: "line", labelColumnName: labelsURL?.lastPathComponent)
+        var record = -1
+        var lineCount = 0
+        try forEachLine(bytes) { line, range in
+            record += 1
+            lineCount += 1
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+            guard var text = String(validating: slice, as: UTF8.self) else {
+                if options.skipInvalidUTF8 { corpus.skippedInvalid += 1; return }
+                throw CorpusError.invalidUTF8(path, line: line)
+            }
+            if text.hasSuffix("\r") { text.removeLast() }
+            append(text: text, label: labels.map { record < $0.count ? $0[record] : "" }, record: record, line: line, to: &corpus, options: options)
+        }
+        if let labels, labels.count != lineCount {
+            throw CorpusError.labelCountMismatch(labelsURL?.path ?? path, labels: labels.count, texts: lineCount)
+        }
+        return corpus
+    }
+
+    /// `X_text.txt` → `X_labels.txt` beside it (the tweet_eval layout), if that file exists.
+    static func defaultLabelsFile(for url: URL) -> URL? {
+        let name = url.deletingPathExtension().lastPathComponent
+        guard name.hasSuffix("_text") else { return nil }
+        let candidate = url.deletingLastPathComponent().appendingPathComponent(String(name.dropLast(5)) + "_labels.txt")
+        return FileManager.default.fileExists(atPath: candidate.path) ? candidate : nil
+    }
+
+    /// One label per line; numeric labels are mapped to names through a `mapping.txt` beside the
+    /// file (tweet_eval: `0<TAB>negative`) when there is one.
+    static func readLabelsFile(_ url: URL) throws -> [String] {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw FileManager.default.fileExists(atPath: url.path) ? CorpusError.invalidUTF8(url.path, line: 1) : CorpusError.missingFile(url.path)
+        }
+        var lines = text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if lines.last == "" { lines.removeLast() }
+        let mappingURL = url.deletingLastPathComponent().appendingPathComponent("mapping.txt")
+        if let mapping = try? String(contentsOf: mappingURL, encoding: .utf8) {
+            var names: [String: String] = [:]
+            for line in mapping.split(separator: "\n") {
+                let parts = line.split(separator: "\t", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if parts.count == 2 { names[parts[0]] = parts[1] }
+            }
+            lines = lines.map { names[$0] ?? $0 }
+        }
+        return lines
+    }
+
+    /// Calls `body(lineNumber, byteRange)` for each line (without its LF).
+    private static func forEachLine(_ bytes: UnsafeRawBufferPointer, _ body: (Int, Range<Int>) throws -> Void) throws {
+        var start = (bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) ? 3 : 0
+        var line = 1
+        let n = bytes.count
+        while start < n {
+            var end = start
+            while end < n && bytes[end] != 0x0A { end += 1 }
+            try body(line, start..<end)
+            line += 1
+            start = end + 1
+        }
+    }
+}

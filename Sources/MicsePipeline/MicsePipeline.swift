@@ -1,1 +1,0 @@
-// Module MicsePipeline: see Package.swift for its role.

@@ -1,0 +1,43 @@
+import Testing
+import Foundation
+@testable import CorpusIO
+import TestSupport
+
+@Suite("Coordinate CSV")
+struct CoordinateTableTests {
+    static let nastyTexts = ["plain", "comma, inside", "quote \" inside", "new\nline", "crlf\r\nline", " leading space",
+                             "emoji 😀👍🏽", "RTL: مرحبا بالعالم שלום", "\"starts with quote", "", "tab\there", "NA"]
+
+    @Test("round trip keeps every column exactly, including nasty texts")
+    func roundTrip() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let n = Self.nastyTexts.count
+        let table = CoordinateTable(ids: Array(0..<n).map { $0 * 2 }, x: (0..<n).map { Float($0) * 0.1 + 1e-7 },
+                                    y: (0..<n).map { -Float($0) / 3 }, labels: (0..<n).map { "l,\($0 % 3)" },
+                                    clusters: (0..<n).map { $0 % 4 }, texts: Self.nastyTexts)
+        let url = dir.appendingPathComponent("coords.csv")
+        try table.write(to: url)
+        let back = try CoordinateTable.read(url)
+        #expect(back == table)
+        let head = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")[0]
+        #expect(head == "id,x,y,label,cluster,text")
+    }
+
+    @Test("minimal x,y file; non-finite coordinates are an error naming the line")
+    func minimalAndBad() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ok = dir.appendingPathComponent("xy.csv")
+        try Data("x,y\n1,2\n3,4\n".utf8).write(to: ok)
+        let t = try CoordinateTable.read(ok)
+        #expect(t.ids == [0, 1] && t.labels == nil && t.clusters == nil)
+        let bad = dir.appendingPathComponent("bad.csv")
+        try Data("x,y\n1,2\nnan,4\n".utf8).write(to: bad)
+        #expect(throws: (any Error).self) { try CoordinateTable.read(bad) }
+        do { _ = try CoordinateTable.read(bad) } catch { #expect("\(error)".contains("bad.csv:3: missing or non-finite coordinate")) }
+        let missing = dir.appendingPathComponent("m.csv")
+        try Data("x,y\n1,\n".utf8).write(to: missing)
+        #expect(throws: (any Error).self) { try CoordinateTable.read(missing) }
+    }
+}

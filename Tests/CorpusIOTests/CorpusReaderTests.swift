@@ -1,0 +1,116 @@
+import Testing
+import Foundation
+@testable import CorpusIO
+import TestSupport
+
+@Suite("Corpus reading")
+struct CorpusReaderTests {
+    let dir: URL
+    init() throws { dir = try makeTemporaryDirectory("corpus") }
+
+    func file(_ name: String, _ content: String) throws -> URL {
+        let url = dir.appendingPathComponent(name)
+        try Data(content.utf8).write(to: url)
+        return url
+    }
+    func file(_ name: String, bytes: [UInt8]) throws -> URL {
+        let url = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url
+    }
+
+    @Test("the 12,284 tweets of the sentiment test set, with labels, in order")
+    func realSentimentCorpus() throws {
+        let corpus = try CorpusReader.read(SharedData.data("tweet_eval_sentiment_test.csv"))
+        #expect(corpus.count == 12_284)
+        #expect(corpus.labels?.count == 12_284)
+        #expect(Set(corpus.labels ?? []) == ["negative", "neutral", "positive"])
+        #expect(corpus.texts[0] == "@user @user what do these '1/2 naked pics' have to do with anything? They're not even like that.")
+        #expect(corpus.texts[1] == "OH: “I had a blue penis while I was this” [playing with Google Earth VR]")
+        #expect(corpus.texts[2] == "@user @user That's coming, but I think the victims are going to be Medicaid recipients.")
+        #expect(corpus.labels?[3] == "positive")
+        #expect(corpus.recordIndices == Array(0..<12_284))
+        #expect(corpus.textColumnName == "text" && corpus.labelColumnName == "label")
+    }
+
+    /// The hate set holds 7 blank tweets (rows 1468, 1983, …), which are skipped and counted.
+    @Test("all four shared corpora read with their label sets", arguments: [
+        ("tweet_eval_sentiment_val.csv", 2_000, 0, 3), ("tweet_eval_emotion_train.csv", 3_257, 0, 4), ("tweet_eval_hate_train.csv", 8_993, 7, 2),
+    ])
+    func sharedCorpora(name: String, rows: Int, blank: Int, labels: Int) throws {
+        let corpus = try CorpusReader.read(SharedData.data(name))
+        #expect(corpus.count == rows)
+        #expect(corpus.skippedEmpty == blank)
+        #expect(corpus.labelCounts().count == labels)
+    }
+
+    @Test("RFC 4180: quotes, doubled quotes, embedded newlines and commas, CRLF, BOM")
+    func rfc4180() throws {
+        let url = try file("a.csv", "\u{FEFF}id,text,label\r\n1,\"hello, world\",pos\r\n2,\"she said \"\"hi\"\"\nand left\",neg\r\n3,plain 😀 שלום,pos\r\n")
+        let c = try CorpusReader.read(url)
+        #expect(c.texts == ["hello, world", "she said \"hi\"\nand left", "plain 😀 שלום"])
+        #expect(c.labels == ["pos", "neg", "pos"])
+        #expect(c.lineNumbers == [2, 3, 5])
+    }
+
+    @Test("TSV by extension and by sniffing; JSON Lines; plain text with a labels file")
+    func otherFormats() throws {
+        let tsv = try file("a.tsv", "label\ttext\nx\tone, two\ny\tthree\n")
+        #expect(try CorpusReader.read(tsv).texts == ["one, two", "three"])
+        let sniffed = try file("a.data", "text\tlabel\nfour\tz\n")
+        #expect(try CorpusReader.read(sniffed).format == .tsv)
+        let jsonl = try file("a.jsonl", "{\"text\": \"first\", \"label\": 1}\n\n{\"text\": \"second\", \"label\": \"b\"}\n")
+        let j = try CorpusReader.read(jsonl)
+        #expect(j.texts == ["first", "second"] && j.labels == ["1", "b"])
+        let text = try file("train_text.txt", "alpha\nbeta\n\ngamma\n")
+        _ = try file("train_labels.txt", "0\n1\n0\n2\n")
+        _ = try file("mapping.txt", "0\tneg\n1\tneu\n2\tpos\n")
+        let t = try CorpusReader.read(text)
+        #expect(t.texts == ["alpha", "beta", "gamma"] && t.labels == ["neg", "neu", "pos"] && t.skippedEmpty == 1)
+        #expect(t.recordIndices == [0, 1, 3])
+        let plain = try file("notes.txt", "just one line")
+        let p = try CorpusReader.read(plain)
+        #expect(p.texts == ["just one line"] && p.labels == nil)
+    }
+
+    @Test("columns by name, by number, auto-detected, or no label column")
+    func columns() throws {
+        let url = try file("c.csv", "Tweet,Sentiment,extra\nhi,pos,1\nho,neg,2\n")
+        let auto = try CorpusReader.read(url)
+        #expect(auto.texts == ["hi", "ho"] && auto.labels == ["pos", "neg"])
+        let byNumber = try CorpusReader.read(url, options: .init(textColumn: "3", labelColumn: "none"))
+        #expect(byNumber.texts == ["1", "2"] && byNumber.labels == nil)
+        let noLabels = try file("n.csv", "text\nonly text\n")
+        #expect(try CorpusReader.read(noLabels).labels == nil)
+    }
+
+    @Test("empty texts are skipped and counted, or kept on request")
+    func emptyTexts() throws {
+        let url = try file("e.csv", "text,label\n,a\n  ,b\nreal,c\n")
+        let c = try CorpusReader.read(url)
+        #expect(c.texts == ["real"] && c.skippedEmpty == 2 && c.recordIndices == [2])
+        let kept = try CorpusReader.read(url, options: .init(keepEmptyTexts: true))
+        #expect(kept.count == 3)
+    }
+
+    @Test("bad input: one clear error naming the file and line")
+    func badInput() throws {
+        func error(_ url: URL, _ options: CorpusReadOptions = .init()) -> String {
+            do { _ = try CorpusReader.read(url, options: options); return "no error" } catch { return "\(error)" }
+        }
+        #expect(error(dir.appendingPathComponent("missing.csv")).hasSuffix("missing.csv: no such file"))
+        #expect(error(dir).contains("is a directory"))
+        #expect(error(try file("empty.csv", "")).hasSuffix("the file is empty"))
+        #expect(error(try file("header.csv", "text,label\n")).hasSuffix("no documents, only a header line"))
+        #expect(error(try file("col.csv", "text,label\na,b\n"), .init(textColumn: "body")).hasSuffix("no column 'body' (columns: text, label)"))
+        #expect(error(try file("quote.csv", "text,label\nok,a\n\"never closed,b\nmore,c\n")).contains("quote.csv:3: unterminated quoted field"))
+        #expect(error(try file("few.csv", "label,text\na,b\nc\n")).contains("few.csv:3: row has 1 field, needs at least 2"))
+        #expect(error(try file("amb.csv", "a,b\n1,2\n")).contains("cannot tell which column holds the text"))
+        let invalid = try file("bad.csv", bytes: Array("text,label\nfine,a\n".utf8) + [0x66, 0xFF, 0x66] + Array(",b\nok,c\n".utf8))
+        #expect(error(invalid).contains("bad.csv:3: invalid UTF-8"))
+        let skipped = try CorpusReader.read(invalid, options: .init(skipInvalidUTF8: true))
+        #expect(skipped.texts == ["fine", "ok"] && skipped.skippedInvalid == 1)
+        #expect(error(try file("bad.jsonl", "{\"text\": \"a\"}\n{oops\n")).contains("bad.jsonl:2: not valid JSON"))
+        #expect(error(try file("allempty.csv", "text\n \n\"\"\n")).contains("no documents to process"))
+    }
+}
