@@ -102,18 +102,36 @@ struct ScalarTable: Sendable {
             // bert.rs `do_strip_accents`: `normalized.nfd().filter(|c| !c.is_mark_nonspacing())`.
             // The NFD tables of `unicode-normalization-alignments` predate U+11938 (Unicode 13,
             // the only canonical decomposition added since 8.0), which they leave as it is.
-            outputs = String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars
-                .filter { unicode8Category($0) != .nonspacingMark }
+            outputs = canonicalDecomposition(scalar).filter { unicode8Category($0) != .nonspacingMark }
         }
         if rule.lowercase {
             // normalizer.rs `NormalizedString::lowercase`: `c.to_lowercase()` for each char.
             outputs = outputs.flatMap { s -> [Unicode.Scalar] in
                 if s.value < 0x80 { return [Unicode.Scalar(UInt8(ascii: s).lowercasedASCII)] }
+                if !s.properties.changesWhenLowercased { return [s] }
                 return Array(s.properties.lowercaseMapping.unicodeScalars)
             }
         }
         for s in outputs { items.append(ScalarKind.make(s.value, preTokenizerKind(s))) }
         if chinese { items.append(ScalarKind.make(0x20, ScalarKind.separator)) }
+    }
+
+    /// The full canonical decomposition (NFD) of one scalar. CJK unified ideographs have none,
+    /// Hangul syllables decompose arithmetically (The Unicode Standard §3.12, "Conjoining Jamo
+    /// Behavior"), and the rest goes to Foundation (only building the table pays for it).
+    static func canonicalDecomposition(_ s: Unicode.Scalar) -> [Unicode.Scalar] {
+        let v = s.value
+        if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x20000...0x2FFFF).contains(v) && !(0x2F800...0x2FA1F).contains(v) {
+            return [s]
+        }
+        if (0xAC00...0xD7A3).contains(v) {
+            let index = v - 0xAC00                               // SIndex
+            let lead = 0x1100 + index / 588                      // LBase + SIndex / NCount
+            let vowel = 0x1161 + (index % 588) / 28              // VBase + (SIndex % NCount) / TCount
+            let trail = index % 28                               // TIndex; TBase + TIndex if non-zero
+            return (trail == 0 ? [lead, vowel] : [lead, vowel, 0x11A7 + trail]).compactMap(Unicode.Scalar.init)
+        }
+        return Array(String(Character(s)).decomposedStringWithCanonicalMapping.unicodeScalars)
     }
 
     /// `BertPreTokenizer`: whitespace separates, punctuation is isolated, the rest forms words.
