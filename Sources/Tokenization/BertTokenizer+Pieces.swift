@@ -96,7 +96,7 @@ extension BertTokenizer {
     /// WordPiece on one normalised word.
     ///
     /// Mirrors `WordPiece::tokenize` (tokenizers/src/models/wordpiece/mod.rs) and
-    /// `WordpieceTokenizer.tokenize` (transformers tokenization_bert.py): a word of more than
+    /// `WordpieceTokenizer.tokenize` (transformers 5.24.0 tokenization_bert_legacy.py L427): a word of more than
     /// `max_input_chars_per_word` chars is `[UNK]`; otherwise take the longest vocabulary entry
     /// that starts the rest of the word (with the `##` prefix after the first piece); if some
     /// position has no match, the whole word is a single `[UNK]`.
