@@ -100,11 +100,11 @@ extension BertTokenizer {
     /// `max_input_chars_per_word` chars is `[UNK]`; otherwise take the longest vocabulary entry
     /// that starts the rest of the word (with the `##` prefix after the first piece); if some
     /// position has no match, the whole word is a single `[UNK]`.
-    func appendWordPieces(of word: WordBuffer, to pieces: inout [Int32]) {
+    func appendWordPieces(of word: borrowing WordBuffer, to pieces: inout [Int32]) {
         if word.scalarCount > options.maxInputCharactersPerWord { pieces.append(unkID); return }
         let mark = pieces.count
-        let complete: Bool = word.bytes.withUnsafeBufferPointer { all in
-            let w = UnsafeBufferPointer(rebasing: all[0..<word.length])
+        let w = word.bytes
+        let complete: Bool = {
             var start = 0
             var root = Vocabulary.root
             while start < w.count {
@@ -115,7 +115,7 @@ extension BertTokenizer {
                 root = continuation
             }
             return true
-        }
+        }()
         if !complete {
             pieces.removeSubrange(mark...)
             pieces.append(unkID)
@@ -123,34 +123,53 @@ extension BertTokenizer {
     }
 }
 
-/// The normalised UTF-8 of the word being built; its storage is kept from word to word.
-struct WordBuffer {
-    private(set) var bytes = [UInt8](repeating: 0, count: 256)
+/// The normalised UTF-8 of the word being built; its storage is kept from word to word and
+/// written through a pointer (no copy-on-write uniqueness check per byte).
+struct WordBuffer: ~Copyable {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
     private(set) var length = 0
     private(set) var scalarCount = 0
+
+    init() {
+        capacity = 256
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes of the word so far.
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: length) }
 
     /// Appends the UTF-8 encoding of a valid scalar value.
     @inline(__always)
     mutating func append(_ value: UInt32) {
-        if length + 4 > bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+        if length + 4 > capacity { grow() }
         scalarCount += 1
-        bytes.withUnsafeMutableBufferPointer { b in
-            if value < 0x80 {
-                b[length] = UInt8(value); length += 1
-            } else if value < 0x800 {
-                b[length] = UInt8(0xC0 | (value >> 6))
-                b[length + 1] = UInt8(0x80 | (value & 0x3F)); length += 2
-            } else if value < 0x10000 {
-                b[length] = UInt8(0xE0 | (value >> 12))
-                b[length + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
-                b[length + 2] = UInt8(0x80 | (value & 0x3F)); length += 3
-            } else {
-                b[length] = UInt8(0xF0 | (value >> 18))
-                b[length + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
-                b[length + 2] = UInt8(0x80 | ((value >> 6) & 0x3F))
-                b[length + 3] = UInt8(0x80 | (value & 0x3F)); length += 4
-            }
+        let b = base
+        if value < 0x80 {
+            b[length] = UInt8(value); length += 1
+        } else if value < 0x800 {
+            b[length] = UInt8(0xC0 | (value >> 6))
+            b[length + 1] = UInt8(0x80 | (value & 0x3F)); length += 2
+        } else if value < 0x10000 {
+            b[length] = UInt8(0xE0 | (value >> 12))
+            b[length + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
+            b[length + 2] = UInt8(0x80 | (value & 0x3F)); length += 3
+        } else {
+            b[length] = UInt8(0xF0 | (value >> 18))
+            b[length + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
+            b[length + 2] = UInt8(0x80 | ((value >> 6) & 0x3F))
+            b[length + 3] = UInt8(0x80 | (value & 0x3F)); length += 4
         }
+    }
+
+    private mutating func grow() {
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+        larger.update(from: base, count: length)
+        base.deallocate()
+        base = larger
+        capacity *= 2
     }
 
     @inline(__always)

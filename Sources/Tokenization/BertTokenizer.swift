@@ -81,7 +81,7 @@ public struct BertTokenizer: Sendable {
     // MARK: - Encoding one text
 
     /// Buffers reused from one text to the next (one per thread).
-    struct Scratch {
+    struct Scratch: ~Copyable {
         var word = WordBuffer()
         var pieces: [Int32] = []
         var astralItems: [UInt32: [ScalarItem]] = [:]
