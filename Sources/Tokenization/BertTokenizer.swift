@@ -138,12 +138,12 @@ public struct BertTokenizer: Sendable {
 
     /// Encodes every text (as `encode`) on up to `threads` threads; results in input order,
     /// independent of the thread count.
-    public func encodeBatch(_ texts: [String], maxLength: Int?, threads: Int = 2) -> [[Int32]] {
+    public func encodeBatch(_ texts: [String], maxLength: Int?, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [[Int32]] {
         encodeBatchCountingTruncation(texts, maxLength: maxLength, threads: threads).ids
     }
 
     /// `encodeBatch`, and how many texts were truncated.
-    public func encodeBatchCountingTruncation(_ texts: [String], maxLength: Int?, threads: Int = 2)
+    public func encodeBatchCountingTruncation(_ texts: [String], maxLength: Int?, threads: Int = ProcessInfo.processInfo.activeProcessorCount)
         -> (ids: [[Int32]], truncatedCount: Int) {
         precondition(maxLength.map { $0 >= 2 } ?? true, "maxLength must leave room for [CLS] and [SEP]")
         let workers = max(1, threads)
