@@ -2,10 +2,16 @@ import Foundation
 
 // What BERT's normalizer and pre-tokenizer do to each Unicode scalar, precomputed.
 //
+// References (the versions the fixtures were made with): Hugging Face tokenizers 0.23.3 (Rust),
+// transformers 5.24.0, whose pure-Python tokenizer is models/bert/tokenization_bert_legacy.py
+// (`BasicTokenizer` L258, `_run_strip_accents` L335, `_run_split_on_punc` L346,
+// `_tokenize_chinese_chars` L368, `_is_chinese_char` L381, `_clean_text` L405; in transformers
+// 4.x the same code is tokenization_bert.py).
+//
 // Hugging Face `tokenizers` (the Rust library behind `BertTokenizerFast`) normalises a text with
 // `BertNormalizer::normalize` (tokenizers/src/normalizers/bert.rs), in this order:
 //   1. `do_clean_text`: drop U+0000, U+FFFD and `is_control` characters (general category Cc, Cf
-//      or Co, except \t \n \r), then map `is_whitespace` characters (White_Space, plus \t \n \r)
+//      or Co in Unicode 8.0, see `unicode8Category`, except \t \n \r), then map `is_whitespace` characters (White_Space, plus \t \n \r)
 //      to U+0020;
 //   2. `do_handle_chinese_chars`: put a space before and after every `is_chinese_char` scalar;
 //   3. `do_strip_accents` (if `strip_accents.unwrap_or(lowercase)`): NFD, then drop Mn marks;
@@ -98,20 +104,40 @@ struct ScalarTable: Sendable {
         let chinese = rule.tokenizeChineseCharacters && isChineseCharacter(value)
         if chinese { items.append(ScalarKind.make(0x20, ScalarKind.separator)) }
         var outputs: [Unicode.Scalar] = [scalar]
-        if rule.stripAccents && value >= 0x80 {
+        if rule.stripAccents && value >= 0x80 && isKnownToUnicode8(scalar) {
             // bert.rs `do_strip_accents`: `normalized.nfd().filter(|c| !c.is_mark_nonspacing())`.
-            outputs = String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars
-                .filter { $0.properties.generalCategory != .nonspacingMark }
+            // The NFD tables of `unicode-normalization-alignments` predate U+11938 (Unicode 13,
+            // the only canonical decomposition added since 8.0), which they leave as it is.
+            outputs = canonicalDecomposition(scalar).filter { unicode8Category($0) != .nonspacingMark }
         }
         if rule.lowercase {
             // normalizer.rs `NormalizedString::lowercase`: `c.to_lowercase()` for each char.
             outputs = outputs.flatMap { s -> [Unicode.Scalar] in
                 if s.value < 0x80 { return [Unicode.Scalar(UInt8(ascii: s).lowercasedASCII)] }
+                if !s.properties.changesWhenLowercased { return [s] }
                 return Array(s.properties.lowercaseMapping.unicodeScalars)
             }
         }
         for s in outputs { items.append(ScalarKind.make(s.value, preTokenizerKind(s))) }
         if chinese { items.append(ScalarKind.make(0x20, ScalarKind.separator)) }
+    }
+
+    /// The full canonical decomposition (NFD) of one scalar. CJK unified ideographs have none,
+    /// Hangul syllables decompose arithmetically (The Unicode Standard §3.12, "Conjoining Jamo
+    /// Behavior"), and the rest goes to Foundation (only building the table pays for it).
+    static func canonicalDecomposition(_ s: Unicode.Scalar) -> [Unicode.Scalar] {
+        let v = s.value
+        if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x20000...0x2FFFF).contains(v) && !(0x2F800...0x2FA1F).contains(v) {
+            return [s]
+        }
+        if (0xAC00...0xD7A3).contains(v) {
+            let index = v - 0xAC00                               // SIndex
+            let lead = 0x1100 + index / 588                      // LBase + SIndex / NCount
+            let vowel = 0x1161 + (index % 588) / 28              // VBase + (SIndex % NCount) / TCount
+            let trail = index % 28                               // TIndex; TBase + TIndex if non-zero
+            return (trail == 0 ? [lead, vowel] : [lead, vowel, 0x11A7 + trail]).compactMap(Unicode.Scalar.init)
+        }
+        return Array(String(Character(s)).decomposedStringWithCanonicalMapping.unicodeScalars)
     }
 
     /// `BertPreTokenizer`: whitespace separates, punctuation is isolated, the rest forms words.
@@ -130,7 +156,7 @@ struct ScalarTable: Sendable {
     /// of the `unicode_categories` crate; unassigned code points are kept).
     static func isControl(_ s: Unicode.Scalar) -> Bool {
         if s == "\t" || s == "\n" || s == "\r" { return false }
-        switch s.properties.generalCategory {
+        switch unicode8Category(s) {
         case .control, .format, .privateUse, .surrogate: return true
         default: return false
         }
@@ -140,11 +166,34 @@ struct ScalarTable: Sendable {
     static func isPunctuation(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         if v < 0x80 { return (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) }
-        switch s.properties.generalCategory {
+        switch unicode8Category(s) {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
              .initialPunctuation, .finalPunctuation, .otherPunctuation: return true
         default: return false
         }
+    }
+
+    /// The general category of `s` in Unicode 8.0, which is what the `unicode_categories` crate
+    /// (`is_other`, `is_punctuation`, `is_mark_nonspacing`, used by bert.rs and
+    /// pre_tokenizers/bert.rs) knows: scalars assigned later are unassigned (Cn) to it, so a newer
+    /// mark is kept and a newer punctuation sign stays inside its word. Seven older scalars changed
+    /// category since 8.0 (DerivedGeneralCategory.txt of each version) and get their 8.0 category
+    /// back. The exhaustive fixture `codepoints.txt` checks every scalar against the Rust library.
+    static func unicode8Category(_ s: Unicode.Scalar) -> Unicode.GeneralCategory {
+        switch s.value {
+        case 0x166D, 0x111C9: return .otherPunctuation     // Po → So (Unicode 12) and Po → Mn (11)
+        case 0x1734, 0x1171E: return .nonspacingMark       // Mn → Mc (14)
+        case 0x1885, 0x1886: return .otherLetter           // Lo → Mn (9)
+        case 0xA9BD: return .spacingMark                   // Mc → Mn (12)
+        default: break
+        }
+        return isKnownToUnicode8(s) ? s.properties.generalCategory : .unassigned
+    }
+
+    /// Whether `s` was assigned in Unicode 8.0 or earlier.
+    static func isKnownToUnicode8(_ s: Unicode.Scalar) -> Bool {
+        guard let age = s.properties.age else { return false }
+        return age.major < 8 || (age.major == 8 && age.minor == 0)
     }
 
     /// bert.rs `is_chinese_char`: the CJK Unified Ideographs blocks and extensions A–E plus the

@@ -16,47 +16,44 @@ struct Vocabulary: Sendable {
     /// The id ending at each node, or -1.
     private let nodeTokenIDs: [Int32]
     /// The node reached by the continuation prefix (`##`), if any token has it.
-    let continuationRoot: UInt32?
+    private(set) var continuationRoot: UInt32?
     static let root: UInt32 = 0
 
     /// Builds the trie. A token listed twice keeps its last id, as Python's `load_vocab` dict does.
     /// Returns nil if the vocabulary exceeds 2²⁴ trie nodes (about 16 MB of token text).
     init?(tokens: [String], continuingSubwordPrefix: String) {
         self.tokens = tokens
-        // Nodes: children kept in a dictionary while building.
-        var children: [[UInt8: UInt32]] = [[:]]
+        // Every byte of every token may add a node: size the open-addressing table for that many
+        // edges at load ≤ 1/2, and insert edges directly into it.
+        let byteCount = tokens.reduce(0) { $0 + $1.utf8.count }
+        guard byteCount < (1 << 24) else { return nil }
+        var bits: UInt32 = 4
+        while (1 << bits) < byteCount * 2 { bits += 1 }
+        let size = 1 << Int(bits), shift = 32 - bits
+        var keys = [UInt32](repeating: 0, count: size), children = [UInt32](repeating: 0, count: size)
         var tokenIDs: [Int32] = [-1]
+        tokenIDs.reserveCapacity(byteCount + 1)
         for (id, token) in tokens.enumerated() {
             var node: UInt32 = 0
             for byte in token.utf8 {
-                if let child = children[Int(node)][byte] { node = child; continue }
-                let child = UInt32(children.count)
-                children[Int(node)][byte] = child
-                children.append([:]); tokenIDs.append(-1)
-                node = child
+                let key = (node << 8 | UInt32(byte)) &+ 1
+                var slot = Int(Vocabulary.hash(key) >> shift)
+                while keys[slot] != 0 && keys[slot] != key { slot = (slot + 1) & (size - 1) }
+                if keys[slot] == 0 {
+                    keys[slot] = key
+                    children[slot] = UInt32(tokenIDs.count)
+                    tokenIDs.append(-1)
+                }
+                node = children[slot]
             }
             if node != 0 { tokenIDs[Int(node)] = Int32(id) }   // the empty token is never looked up
         }
-        guard children.count < (1 << 24) else { return nil }
-        let edgeCount = children.count - 1
-        var bits: UInt32 = 4
-        while (1 << bits) < edgeCount * 2 { bits += 1 }
-        let size = 1 << Int(bits)
-        var keys = [UInt32](repeating: 0, count: size), values = [UInt32](repeating: 0, count: size)
-        let shift = 32 - bits
-        for (node, map) in children.enumerated() {
-            for (byte, child) in map {
-                let key = (UInt32(node) << 8 | UInt32(byte)) &+ 1
-                var slot = Int(Vocabulary.hash(key) >> shift)
-                while keys[slot] != 0 { slot = (slot + 1) & (size - 1) }
-                keys[slot] = key; values[slot] = child
-            }
-        }
-        slotKeys = keys; slotChildren = values; slotShift = shift
+        slotKeys = keys; slotChildren = children; slotShift = shift
         nodeTokenIDs = tokenIDs
-        // The continuation root: walk the prefix.
+        continuationRoot = nil
+        // The continuation root: the node of the prefix, if some token extends it.
         var node: UInt32? = 0
-        for byte in continuingSubwordPrefix.utf8 { node = node.flatMap { children[Int($0)][byte] } }
+        for byte in continuingSubwordPrefix.utf8 { node = node.flatMap { child(of: $0, byte) } }
         continuationRoot = continuingSubwordPrefix.isEmpty ? nil : node
     }
 

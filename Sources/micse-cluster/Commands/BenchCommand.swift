@@ -10,7 +10,8 @@ struct BenchCommand: ParsableCommand {
         Examples:
           micse-cluster bench kmeans embeddings_mean.npy --k 3 20
           micse-cluster bench render --points 1000000 --categories 20
+          micse-cluster bench tokenize --csv ../shared/data/tweet_eval_sentiment_test.csv
         """,
-        subcommands: [BenchKMeansCommand.self, BenchRenderCommand.self]
+        subcommands: [BenchKMeansCommand.self, BenchRenderCommand.self, BenchTokenizeCommand.self]
     )
 }
