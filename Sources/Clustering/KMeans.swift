@@ -57,9 +57,13 @@ public enum KMeans {
             }
             guard let best else { preconditionFailure("initCount validated ≥ 1") }
             var notices: [String] = []
-            let distinct = Set(best.labels).count
+            // sklearn warns when fewer distinct labels than k remain; with duplicate points, tied
+            // identical centres can also keep distinct labels, so count distinct centres too.
+            let distinctLabels = Set(best.labels).count
+            let distinctCenters = Set((0..<k).map { j in Array(best.centers[(j * d)..<((j + 1) * d)]) }).count
+            let distinct = min(distinctLabels, distinctCenters)
             if distinct < k {
-                notices.append("k-means found \(distinct) distinct clusters, fewer than the \(k) requested: the data has fewer distinct points than clusters")
+                notices.append("k-means found \(distinct) distinct clusters, fewer than the \(k) requested (duplicate points in the data?)")
             }
             if !best.outcome.converged {
                 notices.append("k-means stopped after \(configuration.maxIterations) iterations without converging (tolerance \(configuration.tolerance))")

@@ -114,7 +114,7 @@ struct KMeansPropertyTests {
         for algorithm in KMeansAlgorithm.allCases {
             let result = try KMeans.fit(x, configuration: .init(clusterCount: 4, maxIterations: 50, algorithm: algorithm))
             #expect(result.inertia < 1e-9)
-            #expect(result.notices.contains { $0.contains("distinct") })
+            #expect(result.notices.contains { $0.contains("distinct") }, "\(algorithm): \(result.labels) \(result.notices) \(result.iterations)")
         }
     }
 
