@@ -40,6 +40,8 @@ public enum KMeans {
         return data.withUnsafeBufferPointer { buffer -> KMeansResult in
             guard let base = buffer.baseAddress else { preconditionFailure("validated non-empty") }
             let workspace = KMeansWorkspace(x: base, rows: n, dimension: d, clusterCount: k, threads: threads)
+            var algorithm = configuration.algorithm
+            if algorithm == .elkan && n * k > 64_000_000 { algorithm = .hamerly }
             var best: (labels: [Int32], centers: [Float], outcome: RestartOutcome, restart: Int)?
             var inertias: [Double] = []
             var stats: [KMeansIterationStats] = []
@@ -47,7 +49,7 @@ public enum KMeans {
                 var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(restart))
                 workspace.seedKMeansPlusPlus(rng: &rng)
                 let outcome = workspace.runLloyd(restart: restart, maxIterations: configuration.maxIterations,
-                                                 tolerance: tolerance, algorithm: configuration.algorithm)
+                                                 tolerance: tolerance, algorithm: algorithm)
                 inertias.append(outcome.inertia)
                 stats += outcome.stats
                 if best == nil || outcome.inertia < best!.outcome.inertia {

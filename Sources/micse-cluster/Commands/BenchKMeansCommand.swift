@@ -44,8 +44,8 @@ struct BenchKMeansCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Assignment step: hamerly or lloyd.")
-    var kmeans: KMeansAlgorithm = .hamerly
+    @Option(help: "Assignment step: elkan, hamerly or lloyd.")
+    var kmeans: KMeansAlgorithm = .elkan
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
@@ -82,8 +82,8 @@ struct BenchKMeansCommand: ParsableCommand {
             var entry: [String: Any] = ["median_s": median, "runs_s": times, "inertia": result.inertia,
                                         "iterations": result.iterations,
                                         "total_iterations": result.iterationStats.count,
-                                        "distance_rows_fraction": Double(result.iterationStats.reduce(0) { $0 + $1.fullDistanceRows })
-                                            / Double(max(1, result.iterationStats.count * data.rows))]
+                                        "distance_fraction": Double(result.iterationStats.reduce(0) { $0 + $1.distanceComputations })
+                                            / Double(max(1, result.iterationStats.count * data.rows * clusterCount))]
             var line = "micse k=\(clusterCount): \(String(format: "%.3f", median)) s, inertia \(String(format: "%.6g", result.inertia))"
             if let expected = sklearn["\(space.rawValue)_k\(clusterCount)"] {
                 let ratio = result.inertia / expected
