@@ -82,7 +82,7 @@ public enum KMeans {
     public static func predict(_ data: Matrix, centers: Matrix) -> [Int32] {
         precondition(data.columns == centers.columns, "predict: data has \(data.columns) columns, centres \(centers.columns)")
         var labels = [Int32](repeating: 0, count: data.rows)
-        guard data.rows > 0, centers.rows > 0 else { return labels }
+        guard data.rows > 0, centers.rows > 0, data.columns > 0 else { return labels }
         let d = data.columns, k = centers.rows
         data.withUnsafeBufferPointer { x in
             centers.withUnsafeBufferPointer { c in

@@ -59,6 +59,9 @@ struct KMeansCommand: ParsableCommand {
         }
         if !raw { data.normalizeRows() }
         let reference = try labels.map(LabelFile.read)
+        if let reference, let labels, reference.codes.count != data.rows {
+            throw MicseError("\(labels.path): \(reference.codes.count) labels for \(data.rows) embeddings in \(embeddings.path) — give one label per row")
+        }
 
         let result: KMeansResult
         let configuration: KMeansConfiguration
