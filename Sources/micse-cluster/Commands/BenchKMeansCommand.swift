@@ -11,12 +11,7 @@ struct BenchKMeansCommand: ParsableCommand {
         commandName: "kmeans",
         abstract: "Time k-means (n_init restarts) on an .npy and print time and inertia per k.",
         discussion: """
-        Mirrors ../shared/bench/bench_kmeans.py (sklearn KMeans(n_init=10, random_state=0)): same
-        inertia definition (Σ squared distances to the nearest centre, in Double). --space raw uses
-        the vectors as given, as bench_kmeans.py does; normalized L2-normalises rows first (the
-        pipeline's cosine geometry). With --reference (make_kmeans_fixtures.py's JSON, section
-        tweets_full) it prints our inertia relative to scikit-learn's. Times are medians of --runs
-        fits after one untimed fit. Output: one JSON object on stdout.
+        Mirrors ../shared/bench/bench_kmeans.py (sklearn KMeans(n_init=10, random_state=0)): same inertia definition (Σ squared distances to the nearest centre, in Double). --space raw uses the vectors as given, as bench_kmeans.py does; normalized L2-normalises rows first (the pipeline's cosine geometry). With --reference (make_kmeans_fixtures.py's JSON, section tweets_full) it prints our inertia relative to scikit-learn's. Times are medians of --runs fits after one untimed fit. Output: one JSON object on stdout, a line per k on stderr.
 
         Example:
           micse-cluster bench kmeans embeddings_mean.npy --k 3 20 --space raw \\
