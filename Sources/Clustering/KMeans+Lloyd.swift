@@ -132,7 +132,26 @@ extension KMeansWorkspace {
                     // on failure tighten u once, then compute d(xᵢ, cⱼ) itself (few per row).
                     if upper[i] <= halfSeparation[a] { continue }
                     let bounds = lowerAll + i * k
-                    var u = upper[i], assigned = a, tightened = false
+                    // Rows where many centres fail the test (early iterations) are cheaper as a
+                    // GEMM row, which also refreshes all k bounds: count them after tightening u.
+                    var failing = 0
+                    for j in 0..<k where j != a && upper[i] > bounds[j] && upper[i] > 0.5 * centerDistances[a * k + j] { failing += 1 }
+                    if failing == 0 { continue }
+                    upper[i] = squaredDistance(x + i * d, centers + a * d, dimension: d).squareRoot()
+                    bounds[a] = upper[i]
+                    slot.distanceCount += 1
+                    failing = 0
+                    for j in 0..<k where j != a && upper[i] > bounds[j] && upper[i] > 0.5 * centerDistances[a * k + j] { failing += 1 }
+                    if failing == 0 { continue }
+                    if failing * 4 >= k {
+                        (slot.gather + gathered * d).update(from: x + i * d, count: d)
+                        slot.gatherNorms[gathered] = pointNorms[i]
+                        slot.gatherIndex[gathered] = i
+                        gathered += 1
+                        if gathered == kmeansBlockRows { flush() }
+                        continue
+                    }
+                    var u = upper[i], assigned = a, tightened = true
                     for j in 0..<k where j != assigned {
                         if u <= bounds[j] || u <= 0.5 * centerDistances[assigned * k + j] { continue }
                         if !tightened {
