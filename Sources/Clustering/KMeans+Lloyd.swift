@@ -14,6 +14,8 @@
 // a point keeps its label if u ≤ max(s(a), l); otherwise u is tightened to the exact distance and,
 // if still larger, the point's distances to all centres are computed (gathered into GEMM blocks).
 // After centres move by pⱼ: u += p(a), l −= max_{j≠a} pⱼ.
+// Elkan's pass (Elkan 2003) keeps one lower bound l(i, j) per centre, decayed by pⱼ alone, and
+// skips centre j when u ≤ l(i, j) or u ≤ ½ ‖c_a − cⱼ‖; see `KMeansAlgorithm.elkan`.
 //
 // Centre sums are kept in Double and updated incrementally from the points whose label changed
 // (per-slot deltas reduced in slot order), so an iteration costs O(changed · d) beyond the E-step.

@@ -15,8 +15,9 @@ public enum KMeansAlgorithm: String, Sendable, Codable, CaseIterable {
     /// Lloyd with Elkan's bounds (Elkan 2003, "Using the triangle inequality to accelerate
     /// k-means", ICML): one lower bound per point and centre (n × k Floats), decayed by each
     /// centre's own shift, and the centre–centre distances; far fewer recomputations than Hamerly
-    /// in high dimension. Rows whose bounds fail are gathered and assigned by GEMM, which refreshes
-    /// all k bounds of the row. Falls back to `hamerly` when n · k exceeds 64 M.
+    /// in high dimension. A row whose bounds fail for fewer than k/4 centres computes those
+    /// distances directly; rows failing for more are gathered and assigned by GEMM, which
+    /// refreshes all k bounds. Falls back to `hamerly` when n · k exceeds 64 M. The default.
     case elkan
 }
 
