@@ -91,6 +91,27 @@ struct PickleBadInputTests {
         #expect(describe { _ = try PyTorchCheckpoint(url: missing) } == "/nonexistent/pytorch_model.bin: weight file not found")
     }
 
+    @Test("A million nested tuples or lists neither overflow the stack when built nor when released")
+    func deepNesting() {
+        let tuples: [UInt8] = [0x80, 0x02, 0x29] + [UInt8](repeating: 0x85, count: 1_000_000) + [0x2E]
+        #expect(describe { try RestrictedUnpickler.load(tuples, path: "t.pkl") } == "no error")
+        #expect(describe { _ = try PyTorchCheckpointPickleProbe.stateDict(tuples) }.contains("holds a tuple, not a state dict"))
+        // Lists chained after creation through the memo: L0 = []; memo; then repeatedly L_{i+1} = []; append to L_i.
+        var lists: [UInt8] = [0x80, 0x02, 0x5D, 0x32]  // EMPTY_LIST, DUP (the root stays at the bottom)
+        for _ in 0..<200_000 { lists += [0x5D, 0x71, 0x00, 0x61, 0x68, 0x00] }  // [] BINPUT 0, APPEND, BINGET 0
+        lists += [0x30, 0x2E]  // POP, STOP
+        #expect(describe { try RestrictedUnpickler.load(lists, path: "l.pkl") } == "no error")
+        // A failure half-way through a deep structure tears down just as safely.
+        #expect(describe { try RestrictedUnpickler.load(Array(tuples.dropLast()), path: "t.pkl") }.contains("unexpected end of data"))
+    }
+
+    @Test("Views into a storage honour their storage offsets")
+    func storageOffsets() throws {
+        let checkpoint = try PyTorchCheckpoint(url: adversarial.appendingPathComponent("views.bin"))
+        #expect(try checkpoint.tensors["row"]?.floats() == Tensor(shape: [3], values: [3, 4, 5]))
+        #expect(try checkpoint.tensors["tail"]?.floats() == Tensor(shape: [2, 3], values: [6, 7, 8, 9, 10, 11]))
+    }
+
     @Test("The state dict pickle of the tiny checkpoint decodes to tensors with the saved layout")
     func decodesStateDict() throws {
         let checkpoint = try PyTorchCheckpoint(url: ModelFixtures.directory("tiny-bert-bin-prefixed").appendingPathComponent("pytorch_model.bin"))
@@ -101,5 +122,36 @@ struct PickleBadInputTests {
         // The tied decoder weight shares storage 0 with the word embeddings.
         let decoder = try #require(checkpoint.tensors["cls.predictions.decoder.weight"])
         #expect(try decoder.floats() == checkpoint.tensors["bert.embeddings.word_embeddings.weight"]?.floats())
+    }
+}
+
+/// Runs the checkpoint's state-dict extraction on a raw pickle (through a one-entry torch.save-like zip).
+enum PyTorchCheckpointPickleProbe {
+    static func stateDict(_ pickle: [UInt8]) throws -> PyTorchCheckpoint {
+        try PyTorchCheckpoint(data: StoredZip.make(["archive/data.pkl": pickle]), url: URL(fileURLWithPath: "probe.bin"))
+    }
+}
+
+/// Writes a zip of stored entries (no compression), as torch.save does; for tests.
+enum StoredZip {
+    static func make(_ entries: [String: [UInt8]]) -> Data {
+        var out = Data(), directory = Data()
+        func u16(_ v: Int, _ d: inout Data) { withUnsafeBytes(of: UInt16(v).littleEndian) { d.append(contentsOf: $0) } }
+        func u32(_ v: Int, _ d: inout Data) { withUnsafeBytes(of: UInt32(v).littleEndian) { d.append(contentsOf: $0) } }
+        for (name, bytes) in entries.sorted(by: { $0.key < $1.key }) {
+            let offset = out.count
+            u32(0x0403_4B50, &out); u16(20, &out); u16(0, &out); u16(0, &out); u16(0, &out); u16(0, &out)
+            u32(0, &out); u32(bytes.count, &out); u32(bytes.count, &out); u16(name.utf8.count, &out); u16(0, &out)
+            out.append(contentsOf: Array(name.utf8)); out.append(contentsOf: bytes)
+            u32(0x0201_4B50, &directory); u16(20, &directory); u16(20, &directory); u16(0, &directory); u16(0, &directory)
+            u16(0, &directory); u16(0, &directory); u32(0, &directory); u32(bytes.count, &directory); u32(bytes.count, &directory)
+            u16(name.utf8.count, &directory); u16(0, &directory); u16(0, &directory); u16(0, &directory); u16(0, &directory)
+            u32(0, &directory); u32(offset, &directory); directory.append(contentsOf: Array(name.utf8))
+        }
+        let directoryOffset = out.count
+        out.append(directory)
+        u32(0x0605_4B50, &out); u16(0, &out); u16(0, &out); u16(entries.count, &out); u16(entries.count, &out)
+        u32(directory.count, &out); u32(directoryOffset, &out); u16(0, &out)
+        return out
     }
 }
