@@ -17,7 +17,7 @@ public struct PyTorchCheckpoint: Sendable {
     /// The tensors by state-dict key. Non-tensor values of the dict are ignored.
     public let tensors: [String: StoredTensor]
     /// The largest `data.pkl` accepted.
-    public static let pickleByteLimit = 64 << 20
+    public static let pickleByteLimit = 16 << 20
 
     /// Maps and reads `url`.
     /// - Throws: `ModelLoadingError` naming the file: not a zip (or a legacy pre-1.6 checkpoint), a compressed

@@ -155,21 +155,32 @@ struct RestrictedUnpickler {
         arena.removeAll()
     }
 
-    private mutating func tuple(_ items: [PickleValue]) -> PickleValue {
+    /// The most containers one pickle may create. bert-base's state dict makes ~1,100 (five tuples per tensor); a
+    /// million bounds the memory a hostile pickle can claim to ~150 MB.
+    static let containerLimit = 1_000_000
+
+    private mutating func register(_ container: any PickleContainer) throws {
+        guard arena.count < Self.containerLimit else {
+            throw fail("more than \(Self.containerLimit) tuples, lists and dicts (not a state dict)")
+        }
+        arena.append(container)
+    }
+
+    private mutating func tuple(_ items: [PickleValue]) throws -> PickleValue {
         let tuple = PickleTuple(items)
-        arena.append(tuple)
+        try register(tuple)
         return .tuple(tuple)
     }
 
-    private mutating func newList() -> PickleList {
+    private mutating func newList() throws -> PickleList {
         let list = PickleList()
-        arena.append(list)
+        try register(list)
         return list
     }
 
-    private mutating func newDict() -> PickleDict {
+    private mutating func newDict() throws -> PickleDict {
         let dict = PickleDict()
-        arena.append(dict)
+        try register(dict)
         return dict
     }
 
@@ -249,9 +260,9 @@ struct RestrictedUnpickler {
                 return result
             case 0x28:  // MARK
                 marks.append(stack.count)
-            case 0x7D: stack.append(.dict(newDict()))  // EMPTY_DICT
-            case 0x5D: stack.append(.list(newList()))  // EMPTY_LIST
-            case 0x29: stack.append(tuple([]))  // EMPTY_TUPLE
+            case 0x7D: stack.append(.dict(try newDict()))  // EMPTY_DICT
+            case 0x5D: stack.append(.list(try newList()))  // EMPTY_LIST
+            case 0x29: stack.append(try tuple([]))  // EMPTY_TUPLE
             case 0x4E: stack.append(.none)  // NONE
             case 0x88: stack.append(.bool(true))  // NEWTRUE
             case 0x89: stack.append(.bool(false))  // NEWFALSE
@@ -276,18 +287,18 @@ struct RestrictedUnpickler {
                 let length = try littleEndian(opcode == 0x42 ? 4 : 1)
                 guard length <= UInt64(bytes.count - position) else { throw fail("bytes run past the end", at: opcodeOffset) }
                 stack.append(.bytes(Array(try take(Int(length)))))
-            case 0x74: stack.append(tuple(try popMark()))  // TUPLE
-            case 0x85: stack.append(tuple([try pop()]))  // TUPLE1
+            case 0x74: stack.append(try tuple(try popMark()))  // TUPLE
+            case 0x85: stack.append(try tuple([try pop()]))  // TUPLE1
             case 0x86:  // TUPLE2
                 let b = try pop(), a = try pop()
-                stack.append(tuple([a, b]))
+                stack.append(try tuple([a, b]))
             case 0x87:  // TUPLE3
                 let c = try pop(), b = try pop(), a = try pop()
-                stack.append(tuple([a, b, c]))
+                stack.append(try tuple([a, b, c]))
             case 0x6C:  // LIST
-                let list = newList(); list.items = try popMark(); stack.append(.list(list))
+                let list = try newList(); list.items = try popMark(); stack.append(.list(list))
             case 0x64:  // DICT
-                let dict = newDict()
+                let dict = try newDict()
                 try setItems(try popMark(), into: dict)
                 stack.append(.dict(dict))
             case 0x71: memo[UInt32(try littleEndian(1))] = try requireTop("BINPUT")  // BINPUT
@@ -327,7 +338,7 @@ struct RestrictedUnpickler {
             case 0x52:  // REDUCE
                 let arguments = try pop(), callable = try pop()
                 if case .global(.orderedDict) = callable, case let .tuple(args) = arguments, args.items.isEmpty {
-                    stack.append(.dict(newDict()))
+                    stack.append(.dict(try newDict()))
                 } else {
                     stack.append(try reduce(callable, arguments, at: opcodeOffset))
                 }

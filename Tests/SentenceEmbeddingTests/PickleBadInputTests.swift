@@ -101,6 +101,8 @@ struct PickleBadInputTests {
         for _ in 0..<100_000 { lists += [0x5D, 0x71, 0x00, 0x61, 0x68, 0x00] }  // [] BINPUT 0, APPEND, BINGET 0
         lists += [0x30, 0x2E]  // POP, STOP
         #expect(describe { try RestrictedUnpickler.load(lists, path: "l.pkl") } == "no error")
+        let tooMany: [UInt8] = [0x80, 0x02, 0x29] + [UInt8](repeating: 0x85, count: RestrictedUnpickler.containerLimit) + [0x2E]
+        #expect(describe { try RestrictedUnpickler.load(tooMany, path: "t.pkl") }.contains("more than 1000000 tuples, lists and dicts"))
         // A failure half-way through a deep structure tears down just as safely.
         #expect(describe { try RestrictedUnpickler.load(Array(tuples.dropLast()), path: "t.pkl") }.contains("unexpected end of data"))
     }
