@@ -107,6 +107,25 @@ struct PickleBadInputTests {
         #expect(describe { try RestrictedUnpickler.load(Array(tuples.dropLast()), path: "t.pkl") }.contains("unexpected end of data"))
     }
 
+    @Test("Names from the file with newlines or escape codes stay on one line in errors (libFuzzer finding)")
+    func controlCharactersInNames() throws {
+        // A state-dict key with a newline whose storage is missing from the archive.
+        let key = "evil\nname\u{1B}[31m"
+        let pickle: [UInt8] = [0x80, 0x02, 0x7D, 0x58] + withUnsafeBytes(of: UInt32(key.utf8.count).littleEndian, Array.init)
+            + Array(key.utf8) + [0x63] + Array("torch._utils\n_rebuild_tensor_v2\n".utf8) + [0x28, 0x28]
+            + [0x8C, 7] + Array("storage".utf8) + [0x63] + Array("torch\nFloatStorage\n".utf8)
+            + [0x8C, 1, 0x30, 0x8C, 3] + Array("cpu".utf8) + [0x4B, 4, 0x74, 0x51, 0x4B, 0, 0x4B, 4, 0x85, 0x4B, 1, 0x85, 0x89, 0x29, 0x74, 0x52, 0x73, 0x2E]
+        let message = describe { _ = try PyTorchCheckpointPickleProbe.stateDict(pickle) }
+        #expect(message.hasSuffix("probe.bin: invalid checkpoint: tensor evil\\nname\\u{1B}[31m: its storage archive/data/0 is missing from the archive"))
+        // The libFuzzer input: a zip entry name holding a newline, in an error about its local header offset.
+        let zip = StoredZip.make(["a\nb/data.pkl": [0x2E]])
+        var broken = zip
+        let directoryEntry = try #require(broken.range(of: Data([0x50, 0x4B, 0x01, 0x02])))
+        broken[directoryEntry.lowerBound + 42] = 0xFF  // the entry's local header offset now points past the end
+        let zipMessage = describe { _ = try PyTorchCheckpoint(data: broken, url: URL(fileURLWithPath: "z.bin")) }
+        #expect(zipMessage.contains("a\\nb/data.pkl") && !zipMessage.contains("\n"), "\(zipMessage)")
+    }
+
     @Test("Views into a storage honour their storage offsets")
     func storageOffsets() throws {
         let checkpoint = try PyTorchCheckpoint(url: adversarial.appendingPathComponent("views.bin"))
