@@ -52,12 +52,12 @@ public enum ScatterPlot {
                                     reporter: any ProgressReporter = SilentProgress()) throws -> RGBAImage {
         let prepared = try prepare(panels, subtitles: subtitles, configuration: configuration)
         let threads = resolvedThreadCount(nil)
-        var canvas = LinearCanvas(width: configuration.width * panels.count, height: configuration.height,
+        var canvas = Canvas(width: configuration.width * panels.count, height: configuration.height,
                                   background: configuration.theme.background)
         for panel in prepared { drawPoints(panel, configuration: configuration, canvas: &canvas, threads: threads) }
         for panel in prepared { drawText(panel, configuration: configuration, canvas: &canvas) }
         for message in FontLibrary.shared.takeNotices() { reporter.notice(message) }
-        return canvas.makeImage(threads: threads)
+        return canvas.image
     }
 
     // MARK: - Preparation (shared with SVGWriter)
@@ -168,8 +168,10 @@ public enum ScatterPlot {
             let a = assignments[i]
             // Drawing order: shuffle all, then move "other" points to the front (stable).
             var order = (0..<Int32(n)).map { $0 }
-            var rng = SplitMix64.derived(from: configuration.seed, stream: 0x504C_4F54)
-            order.seededShuffle(using: &rng)
+            if !density {   // density sums do not depend on the order; input order keeps them reproducible
+                var rng = SplitMix64.derived(from: configuration.seed, stream: 0x504C_4F54)
+                order.seededShuffle(using: &rng)
+            }
             if !a.other.isEmpty {
                 var isOther = [Bool](repeating: false, count: p.categoryNames.count)
                 for c in a.other { isOther[c] = true }
@@ -197,7 +199,7 @@ public enum ScatterPlot {
 
     // MARK: - Drawing
 
-    static func drawPoints(_ panel: Panel, configuration: PlotConfiguration, canvas: inout LinearCanvas, threads: Int) {
+    static func drawPoints(_ panel: Panel, configuration: PlotConfiguration, canvas: inout Canvas, threads: Int) {
         let n = panel.data.count
         let layout = panel.layout
         var px = [Float](repeating: 0, count: n), py = [Float](repeating: 0, count: n)
@@ -238,7 +240,7 @@ public enum ScatterPlot {
         }
     }
 
-    static func drawText(_ panel: Panel, configuration: PlotConfiguration, canvas: inout LinearCanvas) {
+    static func drawText(_ panel: Panel, configuration: PlotConfiguration, canvas: inout Canvas) {
         let theme = configuration.theme
         let layout = panel.layout
         if !layout.title.isEmpty {
