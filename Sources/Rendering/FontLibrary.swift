@@ -129,6 +129,9 @@ final class FontLibrary: @unchecked Sendable {
         }
         let code = FT_ULong(scalar.value)
         var chain: [(FT_Face, Bool)] = []
+        // Characters shown as emoji by default go to the colour emoji font first (DejaVu Sans has
+        // monochrome outlines for some of them).
+        if scalar.properties.isEmojiPresentation { chain += fallbacks.filter(\.isColor).map { ($0.face, true) } }
         if weight == .bold, let bold { chain.append((bold, false)) }
         if let regular { chain.append((regular, false)) }
         chain += fallbacks.map { ($0.face, $0.isColor) }

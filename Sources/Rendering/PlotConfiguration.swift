@@ -19,19 +19,21 @@ public struct PlotConfiguration: Sendable, Equatable {
     /// Image height in pixels. Default 1600.
     public var height: Int
     public var theme: PlotTheme
-    /// Point diameter in pixels. nil: `ScatterPlot.automaticPointDiameter` — discs cover about 8 %
+    /// Point diameter in pixels. nil: `ScatterPlot.automaticPointDiameter` — discs cover about 10 %
     /// of the plot area in total, clamped to 1.6…12 px.
     public var pointSize: Float?
-    /// Point opacity in (0, 1]. nil: `ScatterPlot.automaticAlpha` — 0.9·(5,000/N)^0.3 in 0.25…0.9.
+    /// Point opacity in (0, 1]. nil: `ScatterPlot.automaticAlpha` — 0.9·(5,000/N)^0.25 in 0.25…0.9.
     public var alpha: Float?
     public var density: DensityMode
     /// Above this many points `.auto` switches to density shading. Default 200,000.
     public var densityThreshold: Int
     /// Resolution recorded in the PNG's pHYs chunk (dots per inch). Default 200.
     public var dpi: Double
-    /// Title above the plot (e.g. corpus name, N, model); empty for none.
+    /// Title above the plot (e.g. corpus name, N, model); empty for none. With panels it is drawn
+    /// once, across the image, and each panel's subtitle goes below it.
     public var title: String
-    /// Draws each category's name (cluster number) at the median of its points.
+    /// On plots coloured by cluster (`ScatterData.coloring == .cluster`), draws each cluster's
+    /// number at the median of its points.
     public var showClusterNumbers: Bool
     /// Seed of the point drawing order (SplitMix64 shuffle).
     public var seed: UInt64
@@ -64,6 +66,9 @@ public struct ScatterData: Sendable {
     public var colors: [RGBColor]?
     /// Plural noun for the legend's "other (k labels, n points)" line, e.g. "labels", "clusters".
     public var categoryNoun: String
+    /// What the categories are; cluster numbers (`PlotConfiguration.showClusterNumbers`) are drawn
+    /// only on `.cluster` plots.
+    public var coloring: PlotColoring = .label
 
     public init(x: [Float], y: [Float], categories: [Int32], categoryNames: [String], colors: [RGBColor]? = nil,
                 categoryNoun: String = "labels") {

@@ -13,17 +13,17 @@ import MicseSupport
 /// Renders scatter plots to `RGBAImage`s (encode them with `PNGEncoder`) or to SVG (`SVGWriter`).
 public enum ScatterPlot {
     /// Automatic point diameter in pixels for `pointCount` points on a square plot area of side
-    /// `plotSide`: discs cover about 8 % of the area in total, d = 2·√(0.08·side²/(πN)),
-    /// clamped to 1.6…12 px.
+    /// `plotSide`: discs cover about 10 % of the area in total, d = 2·√(0.1·side²/(πN)),
+    /// clamped to 1.6…12 px (12,284 points on 1600×1600: 4.1 px).
     public static func automaticPointDiameter(pointCount: Int, plotSide: Float) -> Float {
         let n = Float(max(1, pointCount))
-        return min(12, max(1.6, 2 * (0.08 * plotSide * plotSide / (Float.pi * n)).squareRoot()))
+        return min(12, max(1.6, 2 * (0.1 * plotSide * plotSide / (Float.pi * n)).squareRoot()))
     }
 
-    /// Automatic opacity: 0.9·(5,000/N)^0.3, clamped to 0.25…0.9 (opaque-ish for small N, lighter
+    /// Automatic opacity: 0.9·(5,000/N)^0.25, clamped to 0.25…0.9 (opaque-ish for small N, lighter
     /// as points pile up, so that dense regions stay readable).
     public static func automaticAlpha(pointCount: Int) -> Float {
-        min(0.9, max(0.25, 0.9 * powf(5000 / Float(max(1, pointCount)), 0.3)))
+        min(0.9, max(0.25, 0.9 * powf(5000 / Float(max(1, pointCount)), 0.25)))
     }
 
     /// Whether `configuration` draws `pointCount` points by density shading.
@@ -43,8 +43,8 @@ public enum ScatterPlot {
     }
 
     /// Draws panels side by side on one image (each `configuration.width` wide), sharing one
-    /// layout: same data bounds, same plot area, each with its own legend. The title goes on
-    /// each panel followed by its subtitle ("… — by cluster").
+    /// layout: same data bounds, same plot area, each with its own legend. The title is drawn
+    /// once across the top; each panel's subtitle ("by cluster") below it, over its plot.
     /// - Parameters:
     ///   - panels: the same points (x, y) coloured differently, e.g. by label and by cluster.
     ///   - subtitles: one per panel (may be empty strings).
@@ -146,12 +146,9 @@ public enum ScatterPlot {
             }
             entryLists.append(entries)
         }
-        let titles = subtitles.map { sub in
-            [configuration.title, sub].filter { !$0.isEmpty }.joined(separator: " — ")
-        }
         let provisional = panels.indices.map { i in
-            PlotLayout.make(width: configuration.width, height: configuration.height, title: titles[i],
-                            entries: entryLists[i], bounds: bounds, pointRadius: radius)
+            PlotLayout.make(width: configuration.width, height: configuration.height, title: configuration.title,
+                            subtitle: subtitles[i], entries: entryLists[i], bounds: bounds, pointRadius: radius)
         }
         let legendSize = provisional.map(\.legendSize).min() ?? 10
         let legendWidth = panels.indices.map { i in
@@ -161,8 +158,9 @@ public enum ScatterPlot {
         var result: [Panel] = []
         for (i, p) in panels.enumerated() {
             let layout = panels.count == 1 ? provisional[0] :
-                PlotLayout.make(width: configuration.width, height: configuration.height, title: titles[i],
-                                entries: entryLists[i], bounds: bounds, pointRadius: radius,
+                PlotLayout.make(width: configuration.width, height: configuration.height,
+                                title: i == 0 ? configuration.title : "", subtitle: subtitles[i],
+                                titleBandOf: configuration.title, entries: entryLists[i], bounds: bounds, pointRadius: radius,
                                 originX: Float(i * configuration.width), legendWidthOverride: legendWidth,
                                 legendSizeOverride: legendSize)
             let a = assignments[i]
@@ -178,7 +176,7 @@ public enum ScatterPlot {
                 order = order.filter { isOther[Int(p.categories[Int($0)])] } + order.filter { !isOther[Int(p.categories[Int($0)])] }
             }
             var centres: [(String, Float, Float)] = []
-            if configuration.showClusterNumbers {
+            if configuration.showClusterNumbers, p.coloring == .cluster {
                 var xs = [[Float]](repeating: [], count: p.categoryNames.count)
                 var ys = xs
                 for j in 0..<n { let c = Int(p.categories[j]); xs[c].append(p.x[j]); ys[c].append(p.y[j]) }
@@ -244,10 +242,16 @@ public enum ScatterPlot {
         let theme = configuration.theme
         let layout = panel.layout
         if !layout.title.isEmpty {
-            let maxWidth = Float(layout.width) - 2 * (layout.plotX0 - layout.originX)
+            let maxWidth = Float(canvas.width) - 2 * (layout.plotX0 - layout.originX)
             let title = TextRenderer.truncated(layout.title, size: layout.titleSize, weight: .bold, maxWidth: maxWidth)
             TextRenderer.draw(title, x: layout.plotX0, baseline: layout.titleBaseline,
                               style: TextStyle(size: layout.titleSize, weight: .bold, color: theme.text), on: &canvas)
+        }
+        if !layout.subtitle.isEmpty {
+            let maxWidth = Float(layout.width) - 2 * (layout.plotX0 - layout.originX)
+            let subtitle = TextRenderer.truncated(layout.subtitle, size: layout.subtitleSize, maxWidth: maxWidth)
+            TextRenderer.draw(subtitle, x: layout.plotX0, baseline: layout.subtitleBaseline,
+                              style: TextStyle(size: layout.subtitleSize, color: theme.mutedText), on: &canvas)
         }
         let s = Float(layout.legendSize)
         let metrics = FontLibrary.shared.withLock { $0.metrics(size: layout.legendSize) }
@@ -257,7 +261,8 @@ public enum ScatterPlot {
             canvas.disc(cx: layout.legendX + s * 0.5, cy: centreY, radius: s * 0.42, color: entry.color)
             let baseline = centreY + (metrics.ascender - metrics.descender) / 2
             let nameX = layout.legendX + s * 1.6
-            let name = TextRenderer.truncated(entry.name, size: layout.legendSize, maxWidth: max(layout.legendNameWidth, s * 3))
+            let nameSpace = entry.count.isEmpty ? 0.28 * Float(layout.width) : max(layout.legendNameWidth, s * 3)
+            let name = TextRenderer.truncated(entry.name, size: layout.legendSize, maxWidth: nameSpace)
             TextRenderer.draw(name, x: nameX, baseline: baseline,
                               style: TextStyle(size: layout.legendSize, color: theme.text), on: &canvas)
             if !entry.count.isEmpty {
