@@ -22,7 +22,7 @@ public struct PlotConfiguration: Sendable, Equatable {
     /// Point diameter in pixels. nil: `ScatterPlot.automaticPointDiameter` — discs cover about 10 %
     /// of the plot area in total, clamped to 1.6…12 px.
     public var pointSize: Float?
-    /// Point opacity in (0, 1]. nil: `ScatterPlot.automaticAlpha` — 0.9·(5,000/N)^0.25 in 0.25…0.9.
+    /// Point opacity in (0, 1]. nil: `ScatterPlot.automaticAlpha` — 0.9·(5,000/N)^0.2 in 0.3…0.9.
     public var alpha: Float?
     public var density: DensityMode
     /// Above this many points `.auto` switches to density shading. Default 200,000.

@@ -20,10 +20,10 @@ public enum ScatterPlot {
         return min(12, max(1.6, 2 * (0.1 * plotSide * plotSide / (Float.pi * n)).squareRoot()))
     }
 
-    /// Automatic opacity: 0.9·(5,000/N)^0.25, clamped to 0.25…0.9 (opaque-ish for small N, lighter
+    /// Automatic opacity: 0.9·(5,000/N)^0.2, clamped to 0.3…0.9 (opaque-ish for small N, lighter
     /// as points pile up, so that dense regions stay readable).
     public static func automaticAlpha(pointCount: Int) -> Float {
-        min(0.9, max(0.25, 0.9 * powf(5000 / Float(max(1, pointCount)), 0.25)))
+        min(0.9, max(0.3, 0.9 * powf(5000 / Float(max(1, pointCount)), 0.2)))
     }
 
     /// Whether `configuration` draws `pointCount` points by density shading.
