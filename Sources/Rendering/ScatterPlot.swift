@@ -50,8 +50,14 @@ public enum ScatterPlot {
     ///   - subtitles: one per panel (may be empty strings).
     public static func renderPanels(_ panels: [ScatterData], subtitles: [String], configuration: PlotConfiguration,
                                     reporter: any ProgressReporter = SilentProgress()) throws -> RGBAImage {
+        try renderPanels(panels, subtitles: subtitles, configuration: configuration, reporter: reporter,
+                         threads: resolvedThreadCount(nil))
+    }
+
+    /// `renderPanels` on `threads` threads (the image does not depend on it).
+    static func renderPanels(_ panels: [ScatterData], subtitles: [String], configuration: PlotConfiguration,
+                             reporter: any ProgressReporter, threads: Int) throws -> RGBAImage {
         let prepared = try prepare(panels, subtitles: subtitles, configuration: configuration)
-        let threads = resolvedThreadCount(nil)
         var canvas = Canvas(width: configuration.width * panels.count, height: configuration.height,
                                   background: configuration.theme.background)
         for panel in prepared { drawPoints(panel, configuration: configuration, canvas: &canvas, threads: threads) }

@@ -40,6 +40,37 @@ struct ScatterPlotTests {
         #expect(a.width == 400 && a.height == 300 && a.isOpaque)
     }
 
+    @Test("the image does not depend on the thread count", arguments: [DensityMode.off, .on])
+    func threadIndependent(_ density: DensityMode) throws {
+        let data = ScatterData.syntheticBlobs(pointCount: 5_000, categoryCount: 4, seed: 9, spread: 1)
+        var configuration = config
+        configuration.density = density
+        let images = try [1, 2, 3].map {
+            try ScatterPlot.renderPanels([data], subtitles: [""], configuration: configuration, reporter: SilentProgress(), threads: $0)
+        }
+        #expect(images[0] == images[1] && images[1] == images[2])
+    }
+
+    @Test("fire theme shades a single category through the fire colormap")
+    func fire() throws {
+        var configuration = config
+        configuration.theme = .fire
+        let blobs = threeBlobs()
+        let image = try ScatterPlot.render(ScatterData(x: blobs.x, y: blobs.y), configuration: configuration)
+        let panel = try ScatterPlot.prepare([ScatterData(x: blobs.x, y: blobs.y)], subtitles: [""], configuration: configuration)[0]
+        #expect(panel.fire && panel.layout.legendEntries.isEmpty)
+        var lit = 0
+        for y in Int(panel.layout.plotY0)..<Int(panel.layout.plotY1) {
+            for x in Int(panel.layout.plotX0)..<Int(panel.layout.plotX1) {
+                let c = image.color(x: x, y: y)
+                guard c != PlotTheme.fire.background else { continue }
+                lit += 1
+                #expect(c.red >= c.green && c.green >= c.blue, "not a fire colour: \(c)")   // black → red → yellow → white
+            }
+        }
+        #expect(lit > 500)
+    }
+
     @Test("points land where the layout maps them, in their category's colour")
     func pointColours() throws {
         let data = threeBlobs()
