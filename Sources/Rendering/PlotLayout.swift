@@ -71,6 +71,12 @@ struct PlotLayout {
         }
         let rowHeight = Float(legendSize) * 1.6
         let maxNameWidth = 0.28 * w
+        // Names too long for the column end in "…" (in the PNG and the SVG alike).
+        let entries = entries.map { entry in
+            var e = entry
+            e.name = TextRenderer.truncated(entry.name, size: legendSize, maxWidth: maxNameWidth)
+            return e
+        }
         let measured = legendWidth(entries: entries, size: legendSize, maxNameWidth: maxNameWidth)
         let legendWidth = legendWidthOverride ?? measured.total
         let plotX0 = originX + margin, plotY0 = margin + titleBand

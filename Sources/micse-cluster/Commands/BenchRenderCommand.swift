@@ -10,9 +10,9 @@ struct BenchRenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Time drawing a scatter plot and encoding it as PNG.",
         discussion: """
-        Synthetic Gaussian blobs (as bench_render.py's datashader case) unless --coords is given.
-        Reports the median of --runs warm runs of: render (points + text), PNG encode, total, and
-        the PNG size; --png-sweep also times every zlib level × filter.
+        Synthetic Gaussian blobs (as bench_render.py's datashader case) unless --coords is given. \
+        Reports the median of --runs warm runs of: render (points + text), PNG encode, total, and \
+        the PNG size, plus the process CPU time per run; --png-sweep also times every zlib level × filter.
 
         Examples:
           micse-cluster bench render --points 12284 --categories 3
