@@ -99,6 +99,14 @@ public struct ScatterData: Sendable {
 
     public var count: Int { x.count }
 
+    /// The colour of each category exactly as `ScatterPlot.render` draws it (caller-fixed colours,
+    /// else `Palette.assignment`; "other" categories get `theme.otherColor`). Give these (`.hex`)
+    /// to the HTML map so that both show the same colours.
+    public func resolvedColors(theme: PlotTheme, maxColored: Int = Palette.defaultMaxColored) -> [RGBColor] {
+        Palette.assignment(categoryCount: categoryNames.count, counts: categoryCounts, theme: theme,
+                           maxColored: maxColored, fixedColors: colors).colors
+    }
+
     /// Points per category.
     public var categoryCounts: [Int] {
         var counts = [Int](repeating: 0, count: categoryNames.count)

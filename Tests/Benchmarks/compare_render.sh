@@ -15,7 +15,7 @@ SHARED=${MICSE_SHARED:-$(cd .. && pwd)/shared}
 OUT=${OUT:-$(mktemp -d /tmp/compare-render.XXXX)}
 export HF_HUB_OFFLINE=1 BENCH_THREADS=2
 
-swift build -c release --product micse-cluster >/dev/null
+swift build -c release --product micse-cluster >&2
 BIN=.build/release/micse-cluster
 
 if [ $# -ge 2 ]; then

@@ -57,6 +57,13 @@ struct PaletteTests {
         #expect(Palette.hexColors(for: names, counts: counts, theme: .light)[5_000] == colors[5_000].hex)
     }
 
+    @Test("resolved colours match what the plot draws and the palette API")
+    func resolved() {
+        let data = ScatterData(x: [0, 1, 2], y: [0, 1, 2], sortedLabels: ["b", "a", "b"])
+        #expect(data.categoryNames == ["a", "b"])
+        #expect(data.resolvedColors(theme: .dark) == Palette.colors(for: ["a", "b"], counts: [1, 2], theme: .dark))
+    }
+
     @Test("caller-fixed colours are kept")
     func fixedColors() {
         let fixed = [RGBColor(0x112233), RGBColor(0x445566)]
