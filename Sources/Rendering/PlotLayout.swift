@@ -9,8 +9,17 @@ import Foundation
 
 struct LegendEntry: Equatable {
     var name: String
+    /// Empty for a line that spans the row ("other (k labels, n points)").
     var count: String
     var color: RGBColor
+    /// Used instead of `name`/`count` when a spanning line does not fit: "other (k labels)" with n
+    /// in the count column.
+    var compact: (name: String, count: String)? = nil
+
+    static func == (a: LegendEntry, b: LegendEntry) -> Bool {
+        a.name == b.name && a.count == b.count && a.color == b.color && a.compact?.name == b.compact?.name
+            && a.compact?.count == b.compact?.count
+    }
 }
 
 struct PlotLayout {
@@ -40,8 +49,8 @@ struct PlotLayout {
         // do not widen the name column.
         var nameWidth: Float = 0, countWidth: Float = 0, spanning: Float = 0
         for e in entries {
+            if e.count.isEmpty { spanning = max(spanning, TextRenderer.width(e.name, size: size)); continue }
             let w = min(maxNameWidth, TextRenderer.width(e.name, size: size))
-            if e.count.isEmpty { spanning = max(spanning, w); continue }
             nameWidth = max(nameWidth, w)
             countWidth = max(countWidth, TextRenderer.width(e.count, size: size))
         }
@@ -71,10 +80,16 @@ struct PlotLayout {
         }
         let rowHeight = Float(legendSize) * 1.6
         let maxNameWidth = 0.28 * w
-        // Names too long for the column end in "…" (in the PNG and the SVG alike).
+        // Names too long for the column end in "…" (in the PNG and the SVG alike); a spanning line
+        // may use up to 35 % of the width, else its compact form.
         let entries = entries.map { entry in
             var e = entry
-            e.name = TextRenderer.truncated(entry.name, size: legendSize, maxWidth: maxNameWidth)
+            if e.count.isEmpty, let compact = e.compact,
+               TextRenderer.width(e.name, size: legendSize) > 0.35 * w {
+                e.name = compact.name
+                e.count = compact.count
+            }
+            e.name = TextRenderer.truncated(e.name, size: legendSize, maxWidth: e.count.isEmpty ? 0.35 * w : maxNameWidth)
             return e
         }
         let measured = legendWidth(entries: entries, size: legendSize, maxNameWidth: maxNameWidth)

@@ -147,7 +147,8 @@ public enum ScatterPlot {
                 if !a.other.isEmpty {
                     let points = a.other.reduce(0) { $0 + counts[$1] }
                     entries.append(LegendEntry(name: "other (\(a.other.count.grouped) \(p.categoryNoun), \(points.grouped) points)",
-                                               count: "", color: theme.otherColor))
+                                               count: "", color: theme.otherColor,
+                                               compact: ("other (\(a.other.count.grouped) \(p.categoryNoun))", points.grouped)))
                 }
             }
             entryLists.append(entries)
@@ -267,7 +268,7 @@ public enum ScatterPlot {
             canvas.disc(cx: layout.legendX + s * 0.5, cy: centreY, radius: s * 0.42, color: entry.color)
             let baseline = centreY + (metrics.ascender - metrics.descender) / 2
             let nameX = layout.legendX + s * 1.6
-            let nameSpace = entry.count.isEmpty ? 0.28 * Float(layout.width) : max(layout.legendNameWidth, s * 3)
+            let nameSpace = entry.count.isEmpty ? 0.35 * Float(layout.width) : max(layout.legendNameWidth, s * 3)
             let name = TextRenderer.truncated(entry.name, size: layout.legendSize, maxWidth: nameSpace)
             TextRenderer.draw(name, x: nameX, baseline: baseline,
                               style: TextStyle(size: layout.legendSize, color: theme.text), on: &canvas)

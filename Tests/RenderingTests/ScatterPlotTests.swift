@@ -200,9 +200,16 @@ struct ScatterPlotTests {
         #expect(panel.layout.legendEntries.count == Palette.defaultMaxColored + 1)
         #expect(panel.layout.legendEntries.prefix(5).allSatisfy { $0.name.hasPrefix("big ") })
         let other = try #require(panel.layout.legendEntries.last)
-        #expect(other.name.hasPrefix("other ("))
-        #expect(other.name.hasSuffix(" labels, \((n - panel.layout.legendEntries.dropLast().reduce(0) { $0 + Int($1.count.replacingOccurrences(of: ",", with: ""))! }).grouped) points)"))
+        let coloredPoints = panel.layout.legendEntries.dropLast().reduce(0) { $0 + Int($1.count.replacingOccurrences(of: ",", with: ""))! }
+        let rareLabels = Set(labels).count - Palette.defaultMaxColored
+        // 400 px wide: the compact form, points in the count column.
+        #expect(other.name == "other (\(rareLabels.grouped) labels)")
+        #expect(other.count == (n - coloredPoints).grouped)
         _ = try ScatterPlot.render(data, configuration: config)
+        // 1600 px wide: the full line.
+        let wide = try ScatterPlot.prepare([data], subtitles: [""], configuration: PlotConfiguration())[0]
+        #expect(wide.layout.legendEntries.last?.name == "other (\(rareLabels.grouped) labels, \((n - coloredPoints).grouped) points)")
+        #expect(wide.layout.legendEntries.last?.count == "")
     }
 
     @Test("panels share one layout and are side by side")
