@@ -18,8 +18,7 @@ extension ScatterData {
         var index: [Int: Int32] = [:]
         for (i, c) in distinct.enumerated() { index[c] = Int32(i) }
         self.init(x: x, y: y, categories: clusters.map { index[$0] ?? 0 },
-                  categoryNames: distinct.map { $0 < 0 ? "none" : String($0) }, categoryNoun: "clusters")
-        coloring = .cluster
+                  categoryNames: distinct.map { $0 < 0 ? "none" : String($0) }, categoryNoun: "clusters", coloring: .cluster)
     }
 
     /// Points coloured by label, categories ordered by label name (digits compared numerically),

@@ -70,10 +70,12 @@ public struct ScatterData: Sendable {
     /// only on `.cluster` plots.
     public var coloring: PlotColoring = .label
 
+    /// - Parameter coloring: nil: `.cluster` when `categoryNoun` is "clusters", else `.label`.
     public init(x: [Float], y: [Float], categories: [Int32], categoryNames: [String], colors: [RGBColor]? = nil,
-                categoryNoun: String = "labels") {
+                categoryNoun: String = "labels", coloring: PlotColoring? = nil) {
         self.x = x; self.y = y; self.categories = categories; self.categoryNames = categoryNames
         self.colors = colors; self.categoryNoun = categoryNoun
+        self.coloring = coloring ?? (categoryNoun == "clusters" ? .cluster : .label)
     }
 
     /// One category for all points (no legend entries beyond one; the fire theme shades density).
