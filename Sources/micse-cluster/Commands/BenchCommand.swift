@@ -1,14 +1,16 @@
 import ArgumentParser
 
-/// Benchmarks of single stages, run side by side with the Python peers (Tests/Benchmarks/compare_*.sh).
+/// `micse-cluster bench <stage>`: time one stage on this machine, to run side by side with the
+/// Python peers of ../shared/bench (the scripts Tests/Benchmarks/compare_*.sh do both in one run).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time one stage of the pipeline (use a release build).",
         discussion: """
-        Example:
-          swift run -c release micse-cluster bench render --points 1000000 --categories 20
+        Examples:
+          micse-cluster bench kmeans embeddings_mean.npy --k 3 20
+          micse-cluster bench render --points 1000000 --categories 20
         """,
-        subcommands: [BenchRenderCommand.self]
+        subcommands: [BenchKMeansCommand.self, BenchRenderCommand.self]
     )
 }

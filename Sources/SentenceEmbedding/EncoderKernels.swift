@@ -1,0 +1,250 @@
+// Inner loops of the BERT encoder forward pass (Devlin et al. 2019, "BERT: Pre-training of Deep
+// Bidirectional Transformers for Language Understanding"; layer structure as in transformers
+// `modeling_bert.py` `BertLayer`). The only file of the encoder with raw pointer arithmetic.
+//
+// Legend (llm.c style): T tokens of a packed batch (sequences laid end to end, no padding), H hidden
+// size, I intermediate size, h attention heads of size d = H / h, L the length of one sequence.
+// All matrices are row-major Float: a (T, H) buffer holds token t's hidden state at [t * H ..< (t + 1) * H].
+//
+// Kernels take pointers plus scalars, do no I/O, no allocation and never throw; buffers come from the
+// caller (`EncoderWorkspace`). Reductions use SIMD8 accumulators (the compiler does not reassociate
+// Float sums by itself, so a plain loop would not vectorise).
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Foundation
+#endif
+
+// MARK: - SIMD helpers
+
+@inline(__always) private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always) private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+}
+
+/// Σᵢ a[i]·b[i] over `n` values.
+@inline(__always)
+func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+    var i = 0
+    while i + 16 <= n {
+        acc0 += load8(a + i) * load8(b + i)
+        acc1 += load8(a + i + 8) * load8(b + i + 8)
+        i += 16
+    }
+    while i + 8 <= n { acc0 += load8(a + i) * load8(b + i); i += 8 }
+    var s = (acc0 + acc1).sum()
+    while i < n { s += a[i] * b[i]; i += 1 }
+    return s
+}
+
+/// y[i] += alpha · x[i] over `n` values.
+@inline(__always)
+func addScaled(_ y: UnsafeMutablePointer<Float>, _ alpha: Float, _ x: UnsafePointer<Float>, _ n: Int) {
+    let a = SIMD8<Float>(repeating: alpha)
+    var i = 0
+    while i + 8 <= n { store8(load8(y + i) + a * load8(x + i), y + i); i += 8 }
+    while i < n { y[i] += alpha * x[i]; i += 1 }
+}
+
+// MARK: - LayerNorm
+
+/// LayerNorm of one row in place (Ba, Kiros & Hinton 2016): y = (x − μ) / √(σ² + ε) · γ + β, with
+/// μ and σ² = mean((x − μ)²) in two passes over the row (the two-pass form does not lose the variance
+/// to cancellation as E[x²] − μ² can).
+@inline(__always)
+func layerNormInPlace(_ x: UnsafeMutablePointer<Float>, _ n: Int, gamma: UnsafePointer<Float>,
+                      beta: UnsafePointer<Float>, eps: Float) {
+    var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+    var i = 0
+    while i + 16 <= n { acc0 += load8(x + i); acc1 += load8(x + i + 8); i += 16 }
+    while i + 8 <= n { acc0 += load8(x + i); i += 8 }
+    var sum = (acc0 + acc1).sum()
+    while i < n { sum += x[i]; i += 1 }
+    let mean = sum / Float(n)
+
+    let m = SIMD8<Float>(repeating: mean)
+    acc0 = SIMD8<Float>(); acc1 = SIMD8<Float>()
+    i = 0
+    while i + 16 <= n {
+        let u = load8(x + i) - m, v = load8(x + i + 8) - m
+        acc0 += u * u; acc1 += v * v
+        i += 16
+    }
+    while i + 8 <= n { let u = load8(x + i) - m; acc0 += u * u; i += 8 }
+    var squares = (acc0 + acc1).sum()
+    while i < n { let u = x[i] - mean; squares += u * u; i += 1 }
+    let rstd = 1 / (squares / Float(n) + eps).squareRoot()
+
+    let r = SIMD8<Float>(repeating: rstd)
+    i = 0
+    while i + 8 <= n { store8((load8(x + i) - m) * r * load8(gamma + i) + load8(beta + i), x + i); i += 8 }
+    while i < n { x[i] = (x[i] - mean) * rstd * gamma[i] + beta[i]; i += 1 }
+}
+
+// MARK: - Embeddings
+
+/// `BertEmbeddings`: out[t] = LayerNorm(word[ids[t]] + position[positions[t]] + tokenType[0]).
+///
+/// - Parameters:
+///   - ids, positions: (T) token ids (checked against the vocabulary by the caller) and positions.
+///   - word: (V, H); position: (P, H); tokenType0: (H), the first token-type row (single segments).
+///   - out: (T, H).
+func embeddingsForward(ids: UnsafePointer<Int32>, positions: UnsafePointer<Int32>, tokenCount: Int,
+                       word: UnsafePointer<Float>, position: UnsafePointer<Float>, tokenType0: UnsafePointer<Float>,
+                       gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float, hidden: Int,
+                       out: UnsafeMutablePointer<Float>) {
+    for t in 0..<tokenCount {
+        let w = word + Int(ids[t]) * hidden, p = position + Int(positions[t]) * hidden
+        let o = out + t * hidden
+        var i = 0
+        while i + 8 <= hidden { store8(load8(w + i) + load8(p + i) + load8(tokenType0 + i), o + i); i += 8 }
+        while i < hidden { o[i] = w[i] + p[i] + tokenType0[i]; i += 1 }
+        layerNormInPlace(o, hidden, gamma: gamma, beta: beta, eps: eps)
+    }
+}
+
+// MARK: - Fused element-wise steps
+
+/// `BertSelfOutput` / `BertOutput` after their GEMM: residual[t] ← LayerNorm(x[t] + bias + residual[t]),
+/// one pass per row (the row stays in L1 across the three sweeps of `layerNormInPlace`).
+///
+/// - Parameters: x: (T, H) the projection without bias; bias: (H); residual: (T, H), input and output.
+func biasResidualLayerNorm(_ x: UnsafePointer<Float>, bias: UnsafePointer<Float>, residual: UnsafeMutablePointer<Float>,
+                           rows: Int, hidden: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float) {
+    for t in 0..<rows {
+        let a = x + t * hidden, r = residual + t * hidden
+        var i = 0
+        while i + 8 <= hidden { store8(load8(a + i) + load8(bias + i) + load8(r + i), r + i); i += 8 }
+        while i < hidden { r[i] = a[i] + bias[i] + r[i]; i += 1 }
+        layerNormInPlace(r, hidden, gamma: gamma, beta: beta, eps: eps)
+    }
+}
+
+// Rational approximation of erf on [−4, 4] (odd numerator of degree 13 over an even denominator of
+// degree 8), the coefficients Eigen and TensorFlow use for float (`generic_fast_erf_float`). Beyond |x| = 4,
+// erf(x) = ±1 to within 1.6e-8. Maximum absolute error against erf in Double: 4.2e-7 (checked by a test).
+
+/// erf(x) lane-wise (see the coefficients above).
+@inline(__always)
+func fastErf(_ value: SIMD8<Float>) -> SIMD8<Float> {
+    let x = pointwiseMax(pointwiseMin(value, SIMD8(repeating: 4)), SIMD8(repeating: -4))
+    let x2 = x * x
+    var p = x2 * SIMD8(repeating: -2.72614225801306e-10) + SIMD8(repeating: 2.77068142495902e-08)
+    p = x2 * p + SIMD8(repeating: -2.10102402082508e-06)
+    p = x2 * p + SIMD8(repeating: -5.69250639462346e-05)
+    p = x2 * p + SIMD8(repeating: -7.34990630326855e-04)
+    p = x2 * p + SIMD8(repeating: -2.95459980854025e-03)
+    p = x2 * p + SIMD8(repeating: -1.60960333262415e-02)
+    p = x * p
+    var q = x2 * SIMD8(repeating: -1.45660718464996e-05) + SIMD8(repeating: -2.13374055278905e-04)
+    q = x2 * q + SIMD8(repeating: -1.68282697438203e-03)
+    q = x2 * q + SIMD8(repeating: -7.37332916720468e-03)
+    q = x2 * q + SIMD8(repeating: -1.42647390514189e-02)
+    return p / q
+}
+
+/// erf(x) for one value, same approximation as the SIMD form (for tails shorter than 8).
+@inline(__always)
+func fastErf(_ value: Float) -> Float { fastErf(SIMD8(repeating: value))[0] }
+
+/// `BertIntermediate` after its GEMM: x ← act(x + bias) in place, for (rows, width) row-major x.
+///   gelu:     0.5·x·(1 + erf(x/√2))                       (Hendrycks & Gimpel 2016, exact form)
+///   gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))  (transformers `NewGELUActivation`)
+///   relu:     max(0, x)
+func biasActivation(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, width: Int,
+                    activation: BertConfiguration.Activation) {
+    let invSqrt2: Float = 0.70710678118654752
+    for t in 0..<rows {
+        let r = x + t * width
+        switch activation {
+        case .gelu:
+            let half = SIMD8<Float>(repeating: 0.5), one = SIMD8<Float>(repeating: 1), s = SIMD8<Float>(repeating: invSqrt2)
+            var i = 0
+            while i + 8 <= width {
+                let v = load8(r + i) + load8(bias + i)
+                store8(half * v * (one + fastErf(v * s)), r + i)
+                i += 8
+            }
+            while i < width { let v = r[i] + bias[i]; r[i] = 0.5 * v * (1 + fastErf(v * invSqrt2)); i += 1 }
+        case .geluTanh:
+            let c: Float = 0.79788456080286536   // √(2/π)
+            for i in 0..<width {
+                let v = r[i] + bias[i]
+                r[i] = 0.5 * v * (1 + tanhf(c * (v + 0.044715 * v * v * v)))
+            }
+        case .relu:
+            for i in 0..<width { r[i] = max(0, r[i] + bias[i]) }
+        }
+    }
+}
+
+// MARK: - Attention
+
+/// Scaled dot-product attention (Vaswani et al. 2017) of one sequence and one head:
+/// context = softmax(Q Kᵀ / √d) V, over the sequence's own L tokens only. A packed sequence has no
+/// padding, which is what transformers' additive padding mask achieves (masked scores of −3.4e38 give
+/// exp(·) = 0 exactly), so the result equals the padded, masked computation.
+///
+/// Adds the Q, K, V biases to this head's slices of `qkv` in place first (each (sequence, head) pair
+/// touches disjoint columns), folding 1/√d into Q. Softmax subtracts the row maximum before exp.
+///
+/// - Parameters:
+///   - qkv: (T, 3H): columns [0, H) are Q, [H, 2H) K, [2H, 3H) V; head `head` uses d columns from head·d.
+///   - bias: (3H) concatenated Q, K, V biases.
+///   - start, length: the sequence's first token row and L.
+///   - context: (T, H) output, columns [head·d, (head + 1)·d) of the sequence's rows.
+///   - scores: scratch of at least L values.
+func attentionHead(qkv: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, hidden: Int, headSize d: Int,
+                   head: Int, start: Int, length: Int, context: UnsafeMutablePointer<Float>,
+                   scores: UnsafeMutablePointer<Float>) {
+    let stride = 3 * hidden
+    let qOffset = head * d, kOffset = hidden + head * d, vOffset = 2 * hidden + head * d
+    let scale = 1 / Float(d).squareRoot()
+    let base = qkv + start * stride
+    for j in 0..<length {
+        let row = base + j * stride
+        for c in 0..<d {
+            row[qOffset + c] = (row[qOffset + c] + bias[qOffset + c]) * scale
+            row[kOffset + c] += bias[kOffset + c]
+            row[vOffset + c] += bias[vOffset + c]
+        }
+    }
+    for i in 0..<length {
+        let q = UnsafePointer(base + i * stride + qOffset)
+        var maximum = -Float.infinity
+        for j in 0..<length {
+            let s = dotProduct(q, base + j * stride + kOffset, d)
+            scores[j] = s
+            maximum = max(maximum, s)
+        }
+        var sum: Float = 0
+        for j in 0..<length { let e = expf(scores[j] - maximum); scores[j] = e; sum += e }
+        let out = context + (start + i) * hidden + head * d
+        out.update(repeating: 0, count: d)
+        for j in 0..<length { addScaled(out, scores[j], base + j * stride + vOffset, d) }
+        let inverse = 1 / sum
+        for c in 0..<d { out[c] *= inverse }
+    }
+}
+
+// MARK: - Pooling
+
+/// Pools one sequence's final hidden states into `out` (H): the first row ([CLS]) or the mean of its L
+/// rows (all rows are real tokens, [CLS] and [SEP] included, as sentence-transformers' masked mean).
+func poolSequence(_ hidden: UnsafePointer<Float>, width: Int, start: Int, length: Int, pooling: Pooling,
+                  out: UnsafeMutablePointer<Float>) {
+    switch pooling {
+    case .cls:
+        out.update(from: hidden + start * width, count: width)
+    case .mean:
+        out.update(repeating: 0, count: width)
+        for t in start..<(start + length) { addScaled(out, 1, hidden + t * width, width) }
+        let inverse = 1 / Float(max(1, length))
+        for c in 0..<width { out[c] *= inverse }
+    }
+}

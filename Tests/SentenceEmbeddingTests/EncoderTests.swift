@@ -1,0 +1,171 @@
+import Foundation
+import LinearAlgebra
+import MicseSupport
+import Testing
+import TestSupport
+@testable import SentenceEmbedding
+
+/// A BERT with N(0, scale²) weights and LayerNorm γ near 1, for testing the fast path against the reference.
+func makeRandomWeights(_ c: BertConfiguration, seed: UInt64, scale: Double = 0.08) -> BertWeights {
+    var rng = SplitMix64(seed: seed)
+    func tensor(_ shape: [Int], mean: Double = 0, s: Double = scale) -> Tensor {
+        Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float(mean + s * rng.nextGaussian()) })
+    }
+    func linear(_ o: Int, _ i: Int) -> LinearWeights { LinearWeights(weight: tensor([o, i]), bias: tensor([o])) }
+    func norm(_ n: Int) -> LayerNormWeights { LayerNormWeights(gamma: tensor([n], mean: 1, s: 0.1), beta: tensor([n])) }
+    let h = c.hiddenSize, i = c.intermediateSize
+    let layers = (0..<c.layerCount).map { _ in
+        BertLayerWeights(query: linear(h, h), key: linear(h, h), value: linear(h, h), attentionOutput: linear(h, h),
+                         attentionLayerNorm: norm(h), intermediate: linear(i, h), output: linear(h, i), outputLayerNorm: norm(h))
+    }
+    return BertWeights(configuration: c, wordEmbeddings: tensor([c.vocabSize, h], s: 0.5),
+                       positionEmbeddings: tensor([c.maxPositions, h], s: 0.5), tokenTypeEmbeddings: tensor([c.typeVocabSize, h], s: 0.5),
+                       embeddingLayerNorm: norm(h), layers: layers)
+}
+
+func smallConfiguration(hidden: Int = 40, heads: Int = 4, intermediate: Int = 76, layers: Int = 2,
+                        activation: BertConfiguration.Activation = .gelu) -> BertConfiguration {
+    var c = BertConfiguration()
+    c.vocabSize = 97; c.hiddenSize = hidden; c.headCount = heads; c.intermediateSize = intermediate
+    c.layerCount = layers; c.maxPositions = 64; c.hiddenAct = activation
+    return c
+}
+
+/// Texts of mixed lengths 1…maxLength as random ids (first 101-style CLS = 2, last SEP = 3).
+func randomSequences(count: Int, vocabulary: Int, maxLength: Int, seed: UInt64) -> [[Int32]] {
+    var rng = SplitMix64(seed: seed)
+    return (0..<count).map { _ in
+        let length = 2 + rng.nextInt(below: maxLength - 1)
+        return [2] + (0..<(length - 2)).map { _ in Int32(4 + rng.nextInt(below: vocabulary - 4)) } + [3]
+    }
+}
+
+func expectClose(_ a: Matrix, _ b: Matrix, tolerance: Float, minimumCosine: Double = 0.99999,
+                 sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(a.rows == b.rows && a.columns == b.columns, sourceLocation: sourceLocation)
+    guard a.rows == b.rows, a.columns == b.columns else { return }
+    let diff = maxAbsoluteDifference(a.storage, b.storage)
+    #expect(diff <= tolerance, "max abs diff \(diff)", sourceLocation: sourceLocation)
+    for r in 0..<a.rows {
+        let cosine = cosineSimilarity(a.row(r), b.row(r))
+        #expect(cosine >= minimumCosine, "row \(r): cosine \(cosine)", sourceLocation: sourceLocation)
+        if cosine < minimumCosine { break }
+    }
+}
+
+@Suite("Encoder kernels")
+struct EncoderKernelTests {
+    @Test("fastErf is within 5e-7 of erf on [-6, 6]")
+    func erfAccuracy() {
+        var worst = 0.0
+        for k in -60000...60000 {
+            let x = Float(k) / 10000
+            worst = max(worst, abs(Double(fastErf(x)) - erf(Double(x))))
+        }
+        #expect(worst < 5e-7, "worst error \(worst)")
+    }
+
+    @Test("LayerNorm of a row with a large offset keeps its variance (two-pass)")
+    func layerNormStable() {
+        let n = 37
+        var x = (0..<n).map { 10_000 + Float($0 % 5) - 2 }
+        let gamma = [Float](repeating: 1, count: n), beta = [Float](repeating: 0, count: n)
+        x.withUnsafeMutableBufferPointer { layerNormInPlace($0.baseAddress!, n, gamma: gamma, beta: beta, eps: 1e-12) }
+        let reference = BertReference.layerNorm((0..<n).map { 10_000 + Float($0 % 5) - 2 },
+                                                LayerNormWeights(gamma: Tensor(shape: [n], values: gamma), beta: Tensor(shape: [n], values: beta)),
+                                                eps: 1e-12)
+        #expect(maxAbsoluteDifference(x, reference) < 1e-4)   // E[x²] − μ² would lose all digits here
+    }
+
+    @Test("Batches are packed longest first, within budget, each text once")
+    func planning() {
+        let lengths = [5, 9, 2, 9, 30, 7, 1, 12]
+        let plan = planBatches(lengths: lengths, tokenBudget: 20, maxBatchSize: 3, workers: 1)
+        #expect(plan.flatMap { $0 }.sorted() == Array(lengths.indices))
+        #expect(plan.first == [4])                       // longer than the budget: a batch of its own
+        for batch in plan.dropFirst() {
+            #expect(batch.count <= 3 && batch.reduce(0) { $0 + lengths[$1] } <= 20)
+        }
+        // Small inputs are split so that both workers get one.
+        #expect(planBatches(lengths: [3, 3, 3, 3], tokenBudget: 100, maxBatchSize: 100, workers: 2).count == 2)
+    }
+}
+
+@Suite("Encoder forward pass against the reference")
+struct EncoderReferenceTests {
+    @Test("Packed fast path equals the padded, masked reference", arguments: [
+        (BertConfiguration.Activation.gelu, Pooling.cls), (.gelu, .mean), (.geluTanh, .cls), (.relu, .mean),
+    ])
+    func parity(activation: BertConfiguration.Activation, pooling: Pooling) throws {
+        let c = smallConfiguration(activation: activation)
+        let weights = makeRandomWeights(c, seed: 7)
+        let sequences = randomSequences(count: 23, vocabulary: c.vocabSize, maxLength: 40, seed: 11) + [[2, 3]]
+        let encoder = try BertEncoder(weights: weights)
+        let expected = BertReference.embed(weights: weights, tokenIDs: sequences, pooling: pooling)
+        for (threads, budget) in [(1, 10_000), (2, 64), (2, 1)] {
+            let options = EncoderOptions(pooling: pooling, batchTokenBudget: budget, maxBatchSize: 5, threadCount: threads)
+            let fast = try encoder.embed(tokenIDs: sequences, options: options)
+            expectClose(fast, expected, tolerance: 2e-5)
+        }
+    }
+
+    @Test("Head sizes that are multiples of 8 and 16 take the SIMD paths and agree")
+    func simdHeads() throws {
+        for (hidden, heads) in [(64, 2), (96, 3), (48, 6)] {
+            let c = smallConfiguration(hidden: hidden, heads: heads, intermediate: 4 * hidden, layers: 1)
+            let weights = makeRandomWeights(c, seed: UInt64(hidden))
+            let sequences = randomSequences(count: 9, vocabulary: c.vocabSize, maxLength: 33, seed: 3)
+            let fast = try BertEncoder(weights: weights).embed(tokenIDs: sequences, options: EncoderOptions(pooling: .mean))
+            expectClose(fast, BertReference.embed(weights: weights, tokenIDs: sequences, pooling: .mean), tolerance: 2e-5)
+        }
+    }
+
+    @Test("Normalised vectors have unit length and the direction of the raw ones")
+    func normalisation() throws {
+        let c = smallConfiguration()
+        let encoder = try BertEncoder(weights: makeRandomWeights(c, seed: 1))
+        let sequences = randomSequences(count: 6, vocabulary: c.vocabSize, maxLength: 20, seed: 5)
+        let raw = try encoder.embed(tokenIDs: sequences, options: EncoderOptions(pooling: .mean))
+        let unit = try encoder.embed(tokenIDs: sequences, options: EncoderOptions(pooling: .mean, normalize: true))
+        for r in 0..<raw.rows {
+            let norm = unit.row(r).reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
+            #expect(abs(norm - 1) < 1e-5)
+            #expect(cosineSimilarity(raw.row(r), unit.row(r)) > 0.99999)
+        }
+    }
+
+    @Test("Bad inputs: ids outside the vocabulary, empty or too long sequences, wrong tensor shapes")
+    func badInputs() throws {
+        let c = smallConfiguration()
+        let weights = makeRandomWeights(c, seed: 2)
+        let encoder = try BertEncoder(weights: weights)
+        #expect(throws: EncoderError.tokenIDOutOfRange(row: 1, id: 97, vocabularySize: 97)) {
+            try encoder.embed(tokenIDs: [[2, 3], [2, 97, 3]], options: EncoderOptions())
+        }
+        #expect(throws: EncoderError.sequenceLength(row: 0, length: 0, limit: 64)) {
+            try encoder.embed(tokenIDs: [[]], options: EncoderOptions())
+        }
+        #expect(throws: EncoderError.sequenceLength(row: 0, length: 65, limit: 64)) {
+            try encoder.embed(tokenIDs: [[Int32](repeating: 5, count: 65)], options: EncoderOptions())
+        }
+        var broken = weights
+        broken.layers[1].intermediate.weight = Tensor(shape: [c.hiddenSize, c.intermediateSize],
+                                                     values: broken.layers[1].intermediate.weight.values)
+        #expect(throws: EncoderError.shapeMismatch(tensor: "encoder.layer.1.intermediate.dense.weight",
+                                                   expected: [c.intermediateSize, c.hiddenSize],
+                                                   found: [c.hiddenSize, c.intermediateSize])) {
+            try BertEncoder(weights: broken)
+        }
+    }
+
+    @Test("A NaN weight is reported as an error naming the first affected row")
+    func nonFinite() throws {
+        let c = smallConfiguration()
+        var weights = makeRandomWeights(c, seed: 4)
+        weights.wordEmbeddings.values[50 * c.hiddenSize + 3] = .nan       // token id 50
+        let encoder = try BertEncoder(weights: weights)
+        #expect(throws: EncoderError.nonFiniteOutput(row: 2)) {
+            try encoder.embed(tokenIDs: [[2, 3], [2, 7, 3], [2, 50, 3], [2, 50, 3]], options: EncoderOptions())
+        }
+    }
+}
