@@ -39,7 +39,8 @@ public struct PlotConfiguration: Sendable, Equatable {
     public var seed: UInt64
     /// Categories beyond this many (the smallest) are drawn and listed as one "other" entry.
     public var maxColoredCategories: Int
-    /// Draws the legend (name, colour swatch, count per category) right of the plot.
+    /// Draws the legend (name, colour swatch, count per category) right of the plot, when there
+    /// is more than one category.
     public var showLegend: Bool
 
     public init(width: Int = 1600, height: Int = 1600, theme: PlotTheme = .light, pointSize: Float? = nil,

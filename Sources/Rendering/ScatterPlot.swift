@@ -142,7 +142,7 @@ public enum ScatterPlot {
                                        maxColored: configuration.maxColoredCategories, fixedColors: p.colors)
             assignments.append(a)
             var entries: [LegendEntry] = []
-            if configuration.showLegend, !(p.categoryNames.count == 1 && theme == .fire) {
+            if configuration.showLegend, p.categoryNames.count > 1 {   // one category: nothing to tell apart
                 entries = a.colored.map { LegendEntry(name: p.categoryNames[$0], count: counts[$0].grouped, color: a.colors[$0]) }
                 if !a.other.isEmpty {
                     let points = a.other.reduce(0) { $0 + counts[$1] }
