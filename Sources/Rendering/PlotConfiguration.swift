@@ -144,7 +144,7 @@ public enum RenderingError: UserFacingError, Equatable {
         case let .colorCountMismatch(colors, categories):
             "\(colors) colours given for \(categories) categories"
         case let .invalidSize(width, height):
-            "image size \(width)×\(height) is out of range (each side 64…32768 pixels)"
+            "image size \(width)×\(height) is out of range (each side 64…32768 pixels, at most 268 million pixels)"
         case let .invalidOption(message): message
         case let .tooManyPointsForSVG(count, limit):
             "\(count) points are too many for an SVG (limit \(limit)); write a .png instead"

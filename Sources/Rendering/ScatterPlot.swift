@@ -101,7 +101,8 @@ public enum ScatterPlot {
 
     static func validate(_ configuration: PlotConfiguration, panelCount: Int) throws {
         let c = configuration
-        guard (64...32768).contains(c.width), (64...32768).contains(c.height), c.width * panelCount <= 65536 else {
+        guard (64...32768).contains(c.width), (64...32768).contains(c.height), c.width * panelCount <= 65536,
+              c.width * panelCount * c.height <= 16384 * 16384 else {
             throw RenderingError.invalidSize(width: c.width * panelCount, height: c.height)
         }
         if let s = c.pointSize, !(s > 0 && s <= 200) {
