@@ -24,12 +24,12 @@ struct PaletteTests {
         #expect(Palette.colors(count: 8, theme: .dark).contains(RGBColor(0xF5F5F5)))   // no black on dark
     }
 
-    @Test("first 20 colours are distinct (min ΔE_ok ≥ 8) and differ from the background", arguments: PlotTheme.allCases)
+    @Test("first 20 colours are distinct (min ΔE_ok ≥ 10) and differ from the background", arguments: PlotTheme.allCases)
     func twentyDistinct(_ theme: PlotTheme) {
         let colors = Palette.colors(count: 20, theme: theme)
         #expect(colors.count == 20)
         #expect(Set(colors).count == 20)
-        #expect(minimumDistance(colors) >= 8)
+        #expect(minimumDistance(colors) >= 10)
         for c in colors { #expect(c.distance(to: theme.background) >= 15) }
     }
 
@@ -39,7 +39,7 @@ struct PaletteTests {
         #expect(colors.count == 40)
         #expect(Array(colors.prefix(20)) == Palette.colors(count: 20, theme: theme))
         #expect(minimumDistance(Array(colors.suffix(20))) >= 6)
-        #expect(minimumDistance(colors) >= 4)
+        #expect(minimumDistance(colors) >= 8)
         #expect(colors == Palette.colors(count: 40, theme: theme))   // deterministic
     }
 
