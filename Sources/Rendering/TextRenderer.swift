@@ -17,7 +17,6 @@ enum TextRenderer {
     /// Width in pixels of `text` at `style`.
     static func width(_ text: String, size: Int, weight: FontWeight = .regular) -> Float {
         FontLibrary.shared.withLock { fonts in
-            guard fonts.hasFont else { return 0 }
             return text.unicodeScalars.reduce(0) { $0 + fonts.glyph($1, size: size, weight: weight).advance }
         }
     }
@@ -39,7 +38,6 @@ enum TextRenderer {
     static func draw(_ text: String, x: Float, baseline y: Float, style: TextStyle, on canvas: inout Canvas) -> Float {
         let color = style.color.linear
         return FontLibrary.shared.withLock { fonts in
-            guard fonts.hasFont else { return x }
             var pen = x
             for scalar in text.unicodeScalars {
                 let g = fonts.glyph(scalar, size: style.size, weight: style.weight)

@@ -37,6 +37,21 @@ struct TextTests {
         #expect(FontLibrary.shared.takeNotices().isEmpty)
     }
 
+    @Test("the built-in bitmap font covers printable ASCII and scales by whole pixels")
+    func bitmapFont() throws {
+        #expect(BitmapFont.rows.count == 95 * BitmapFont.rowCount)
+        let a = try #require(BitmapFont.glyph("A", size: 20))
+        #expect(a.width == 10 && a.height == 18 && a.top == 14)   // scale 2
+        #expect(a.coverage.filter { $0 == 255 }.count > 40)
+        let space = try #require(BitmapFont.glyph(" ", size: 20))
+        #expect(space.coverage.allSatisfy { $0 == 0 } && space.advance == 12)
+        #expect(BitmapFont.glyph("é", size: 20) == nil)
+        // Every letter and digit has ink.
+        for scalar in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".unicodeScalars {
+            #expect(BitmapFont.glyph(scalar, size: 7)?.coverage.contains(255) == true, "\(scalar) is blank")
+        }
+    }
+
     @Test("long names are truncated with an ellipsis")
     func truncation() throws {
         try #require(FontLibrary.shared.hasFont)
