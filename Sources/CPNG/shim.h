@@ -75,6 +75,7 @@ static inline int micse_png_encode(const unsigned char *pixels, int width, int h
     png_set_compression_level(png, level);
     png_set_compression_strategy(png, strategy);
     png_set_compression_mem_level(png, 8);
+    png_set_compression_buffer_size(png, 1 << 18);   // 256 KiB IDAT chunks: fewer zlib calls and chunk headers
     if (filters != 0) png_set_filter(png, PNG_FILTER_TYPE_BASE, filters);
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8,
                  channels == 4 ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB,

@@ -2,9 +2,10 @@
 // does for a `count_cat` aggregate (datashader/transfer_functions/__init__.py, `_colorize`):
 //   colour  = count-weighted mean of the category colours (we average in linear light);
 //   opacity = min_alpha + (1 − min_alpha)·e, e = histogram-equalised weight in [0, 1],
-//             min_alpha = 40/255 as in datashader;
+//             min_alpha = 0.3 (datashader uses 40/255 ≈ 0.16, but it composites in sRGB; in linear
+//             light the same opacity looks much fainter, so lone points would vanish on white);
 // then composited over the background. With one category and the fire theme the colour is
-// instead the fire colormap at e, drawn opaque.
+// instead the fire colormap at 0.25 + 0.75·log(1 + w)/log(1 + max w) (log scaling), drawn opaque.
 //
 // Equalisation: the histogram is taken over 4,096 bins of log(1 + w) between 0 and log(1 + max w)
 // (nonzero pixels only); e = (CDF(bin) − CDF(lowest bin)) / (1 − CDF(lowest bin)).
@@ -15,12 +16,12 @@ import MicseSupport
 
 enum DensityShading {
     static let binCount = 4096
-    static let minimumAlpha: Float = 40.0 / 255.0
+    static let minimumAlpha: Float = 0.3
 
     enum Coloring { case categorical, fire }
 
     /// Shades `weight`/`colorSum` (both sized to the canvas) into `canvas`, in parallel bands.
-    static func shade(canvas: inout LinearCanvas, weight: [Float], colorSum: [Float], coloring: Coloring, threads: Int) {
+    static func shade(canvas: inout Canvas, weight: [Float], colorSum: [Float], coloring: Coloring, threads: Int) {
         let pixelCount = canvas.width * canvas.height
         var maxWeight: Float = 0
         for w in weight where w > maxWeight { maxWeight = w }
@@ -81,14 +82,14 @@ enum DensityShading {
                                     color = SIMD3(sb.value[3 * i], sb.value[3 * i + 1], sb.value[3 * i + 2]) / v
                                     alpha = minAlpha + (1 - minAlpha) * e
                                 case .fire:
-                                    // Fire on black: start a little above black so lone points show.
-                                    color = FireColormap.linear(at: 0.18 + 0.82 * e)
+                                    // Fire on black, brightness from the log count (equalisation would push
+                                    // a single point's disc to orange already): one point is dark red,
+                                    // the densest pixel white.
+                                    let t = log1pf(v) / log1pf(maxWeight)
+                                    color = FireColormap.linear(at: 0.25 + 0.75 * t)
                                     alpha = min(1, v)   // partial disc coverage at the edges stays soft
                                 }
-                                let k = 3 * i
-                                d.value[k] += alpha * (color.x - d.value[k])
-                                d.value[k + 1] += alpha * (color.y - d.value[k + 1])
-                                d.value[k + 2] += alpha * (color.z - d.value[k + 2])
+                                Canvas.blend(d.value, at: 3 * i, color: color, alpha: alpha)
                             }
                         }
                     }

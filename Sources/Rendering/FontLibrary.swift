@@ -5,7 +5,8 @@
 // loaded with FT_LOAD_COLOR from its one fixed strike, 109 px wide, and scaled down), then — only when
 // a character is still missing — every other font file under /usr/share/fonts (up to 200 files).
 // A character no font has is drawn as a hollow box and reported once per process; if no font at all
-// is found, plots are drawn without text and that is reported once.
+// is found, text is drawn with the built-in 5×9 ASCII bitmap font (`BitmapFont`; other characters
+// as boxes) and that is reported once.
 import CFreeType
 import Foundation
 
@@ -48,6 +49,12 @@ final class FontLibrary: @unchecked Sendable {
             return
         }
         library = lib
+        // MICSE_NO_FONTS=1 simulates a machine without fonts (to check the bitmap fallback by hand).
+        if ProcessInfo.processInfo.environment["MICSE_NO_FONTS"] == "1" {
+            scannedAll = true
+            notice("MICSE_NO_FONTS=1: fonts ignored; text is drawn with a built-in ASCII bitmap font")
+            return
+        }
         let regularPath = Self.findFont(known: ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                                                 "/usr/share/fonts/TTF/DejaVuSans.ttf",
                                                 "/usr/share/fonts/dejavu/DejaVuSans.ttf"], pattern: "DejaVu Sans")
@@ -70,13 +77,14 @@ final class FontLibrary: @unchecked Sendable {
                 regular = fallbacks.first(where: { !$0.isColor })?.face
             }
             if regular == nil {
-                notice("no font found (looked for DejaVu Sans, Noto and any font in /usr/share/fonts); plots are drawn without text")
+                notice("no font found (looked for DejaVu Sans, Noto and any font in /usr/share/fonts); text is drawn with a built-in ASCII bitmap font")
             } else {
                 notice("DejaVu Sans not found; using another installed font")
             }
         }
     }
 
+    /// True when a FreeType font is loaded (else text uses `BitmapFont`).
     var hasFont: Bool { regular != nil }
 
     func withLock<T>(_ body: (FontLibrary) -> T) -> T {
@@ -106,7 +114,8 @@ final class FontLibrary: @unchecked Sendable {
     /// Ascender and descender (positive, pixels) of the primary face at `size`.
     func metrics(size: Int) -> (ascender: Float, descender: Float) {
         guard let face = regular, FT_Set_Pixel_Sizes(face, 0, UInt32(size)) == 0 else {
-            return (Float(size) * 0.93, Float(size) * 0.24)
+            let scale = Float(max(1, Int((Float(size) * 0.72 / 7).rounded())))
+            return (8 * scale, 2 * scale)   // BitmapFont: cap height 7 cells (+1 of leading), descender 2
         }
         let m = face.pointee.size.pointee.metrics
         return (Float(m.ascender) / 64, Float(-m.descender) / 64)
@@ -129,6 +138,9 @@ final class FontLibrary: @unchecked Sendable {
         }
         let code = FT_ULong(scalar.value)
         var chain: [(FT_Face, Bool)] = []
+        // Characters shown as emoji by default go to the colour emoji font first (DejaVu Sans has
+        // monochrome outlines for some of them).
+        if scalar.properties.isEmojiPresentation { chain += fallbacks.filter(\.isColor).map { ($0.face, true) } }
         if weight == .bold, let bold { chain.append((bold, false)) }
         if let regular { chain.append((regular, false)) }
         chain += fallbacks.map { ($0.face, $0.isColor) }
@@ -140,7 +152,7 @@ final class FontLibrary: @unchecked Sendable {
                 return glyph
             }
         }
-        guard regular != nil else { return empty }
+        if regular == nil, let bitmap = BitmapFont.glyph(scalar, size: size) { return bitmap }
         notice(String(format: "no installed font has the character U+%04X; it is drawn as a box", scalar.value))
         return replacementBox(size: size)
     }

@@ -2,11 +2,12 @@
 //
 //   ≤ 8 categories   Okabe & Ito (2008, "Color Universal Design", https://jfly.uni-koeln.de/color/),
 //                    safe for the common colour-vision deficiencies.
-//   ≤ 20 categories  a fixed 20-colour set (Trubetskoy 2017, "List of 20 simple, distinct colors"),
-//                    each clamped to the theme's lightness range.
-//   > 20             Glasbey et al. (2007, "Colour displays for categorical images") style: greedy
-//                    max–min distance in OKLab over a seeded candidate set, starting from the 20 above
-//                    (and the background, so no colour disappears into it). Computed, not tabulated.
+//   > 8 categories   Okabe–Ito's seven chromatic colours (moved into the theme's lightness range)
+//                    extended Glasbey et al. style (2007, "Colour displays for categorical images"):
+//                    greedy max–min distance in OKLab over 6,000 seeded random candidates, also kept
+//                    away from the background and the "other" grey. The first 20 form the 20-colour
+//                    set (min pairwise ΔE_ok ≈ 13–15, see PaletteTests); beyond 20 the same rule goes on.
+//                    Computed, not tabulated beyond the Okabe–Ito seed list; identical on every run.
 //
 // Past `maxColored` categories, only the largest get colours; the rest share the theme's muted
 // "other" colour and one legend line ("other (k labels, n points)").
@@ -19,10 +20,6 @@ public enum Palette {
 
     static let okabeIto: [UInt32] = [0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7, 0xE69F00, 0x56B4E9, 0xF0E442, 0x000000]
     static let okabeItoDark: [UInt32] = [0x56B4E9, 0xE69F00, 0x009E73, 0xCC79A7, 0xF0E442, 0x0072B2, 0xD55E00, 0xF5F5F5]
-    static let twenty: [UInt32] = [
-        0x4363D8, 0xE6194B, 0x3CB44B, 0xF58231, 0x911EB4, 0x42D4F4, 0xF032E6, 0xBFEF45, 0xFFE119, 0x469990,
-        0xDCBEFF, 0x9A6324, 0xFABED4, 0x800000, 0xAAFFC3, 0x808000, 0xFFD8B1, 0x000075, 0xA9A9A9, 0xFFFAC8,
-    ]
 
     /// The first `count` palette colours for `theme` (no "other" handling).
     public static func colors(count: Int, theme: PlotTheme) -> [RGBColor] {
@@ -30,9 +27,8 @@ public enum Palette {
         if count <= 8 {
             return (theme.isDark ? okabeItoDark : okabeIto).prefix(count).map { RGBColor($0) }
         }
-        let base = twenty.map { clampLightness(RGBColor($0), to: theme.lightnessRange) }
-        if count <= 20 { return Array(base.prefix(count)) }
-        return glasbey(count: count, seeds: base, theme: theme)
+        let seeds = (theme.isDark ? okabeItoDark : okabeIto).prefix(7).map { clampLightness(RGBColor($0), to: theme.lightnessRange) }
+        return glasbey(count: count, seeds: seeds, theme: theme)
     }
 
     /// One colour per category: the `maxColored` largest categories (by `counts`, ties by index)

@@ -1,5 +1,7 @@
 // What the points of a plot are coloured by, and building `ScatterData` from per-point columns.
 
+import Foundation
+
 /// The per-point category a plot colours by.
 public enum PlotColoring: String, Sendable, CaseIterable, Codable {
     /// The corpus labels (default when the corpus has labels).
@@ -16,15 +18,15 @@ extension ScatterData {
         var index: [Int: Int32] = [:]
         for (i, c) in distinct.enumerated() { index[c] = Int32(i) }
         self.init(x: x, y: y, categories: clusters.map { index[$0] ?? 0 },
-                  categoryNames: distinct.map { $0 < 0 ? "none" : String($0) }, categoryNoun: "clusters")
+                  categoryNames: distinct.map { $0 < 0 ? "none" : String($0) }, categoryNoun: "clusters", coloring: .cluster)
     }
 
-    /// Points coloured by label, categories ordered by label name (numeric labels numerically),
+    /// Points coloured by label, categories ordered by label name (digits compared numerically),
     /// so that a label gets the same colour in every plot of the same corpus.
     public init(x: [Float], y: [Float], sortedLabels labels: [String]) {
         let distinct = Set(labels).sorted { a, b in
-            if let ia = Int(a), let ib = Int(b) { return ia < ib }
-            return a < b
+            let order = a.compare(b, options: [.numeric])   // "topic 4" before "topic 10"
+            return order == .orderedSame ? a < b : order == .orderedAscending
         }
         var index: [String: Int32] = [:]
         for (i, l) in distinct.enumerated() { index[l] = Int32(i) }

@@ -19,25 +19,28 @@ public struct PlotConfiguration: Sendable, Equatable {
     /// Image height in pixels. Default 1600.
     public var height: Int
     public var theme: PlotTheme
-    /// Point diameter in pixels. nil: `ScatterPlot.automaticPointDiameter` — discs cover about 8 %
+    /// Point diameter in pixels. nil: `ScatterPlot.automaticPointDiameter` — discs cover about 10 %
     /// of the plot area in total, clamped to 1.6…12 px.
     public var pointSize: Float?
-    /// Point opacity in (0, 1]. nil: `ScatterPlot.automaticAlpha` — 0.9·(5,000/N)^0.3 in 0.25…0.9.
+    /// Point opacity in (0, 1]. nil: `ScatterPlot.automaticAlpha` — 0.9·(5,000/N)^0.2 in 0.3…0.9.
     public var alpha: Float?
     public var density: DensityMode
     /// Above this many points `.auto` switches to density shading. Default 200,000.
     public var densityThreshold: Int
     /// Resolution recorded in the PNG's pHYs chunk (dots per inch). Default 200.
     public var dpi: Double
-    /// Title above the plot (e.g. corpus name, N, model); empty for none.
+    /// Title above the plot (e.g. corpus name, N, model); empty for none. With panels it is drawn
+    /// once, across the image, and each panel's subtitle goes below it.
     public var title: String
-    /// Draws each category's name (cluster number) at the median of its points.
+    /// On plots coloured by cluster (`ScatterData.coloring == .cluster`), draws each cluster's
+    /// number at the median of its points.
     public var showClusterNumbers: Bool
     /// Seed of the point drawing order (SplitMix64 shuffle).
     public var seed: UInt64
     /// Categories beyond this many (the smallest) are drawn and listed as one "other" entry.
     public var maxColoredCategories: Int
-    /// Draws the legend (name, colour swatch, count per category) right of the plot.
+    /// Draws the legend (name, colour swatch, count per category) right of the plot, when there
+    /// is more than one category.
     public var showLegend: Bool
 
     public init(width: Int = 1600, height: Int = 1600, theme: PlotTheme = .light, pointSize: Float? = nil,
@@ -64,11 +67,16 @@ public struct ScatterData: Sendable {
     public var colors: [RGBColor]?
     /// Plural noun for the legend's "other (k labels, n points)" line, e.g. "labels", "clusters".
     public var categoryNoun: String
+    /// What the categories are; cluster numbers (`PlotConfiguration.showClusterNumbers`) are drawn
+    /// only on `.cluster` plots.
+    public var coloring: PlotColoring = .label
 
+    /// - Parameter coloring: nil: `.cluster` when `categoryNoun` is "clusters", else `.label`.
     public init(x: [Float], y: [Float], categories: [Int32], categoryNames: [String], colors: [RGBColor]? = nil,
-                categoryNoun: String = "labels") {
+                categoryNoun: String = "labels", coloring: PlotColoring? = nil) {
         self.x = x; self.y = y; self.categories = categories; self.categoryNames = categoryNames
         self.colors = colors; self.categoryNoun = categoryNoun
+        self.coloring = coloring ?? (categoryNoun == "clusters" ? .cluster : .label)
     }
 
     /// One category for all points (no legend entries beyond one; the fire theme shades density).
@@ -93,6 +101,14 @@ public struct ScatterData: Sendable {
     }
 
     public var count: Int { x.count }
+
+    /// The colour of each category exactly as `ScatterPlot.render` draws it (caller-fixed colours,
+    /// else `Palette.assignment`; "other" categories get `theme.otherColor`). Give these (`.hex`)
+    /// to the HTML map so that both show the same colours.
+    public func resolvedColors(theme: PlotTheme, maxColored: Int = Palette.defaultMaxColored) -> [RGBColor] {
+        Palette.assignment(categoryCount: categoryNames.count, counts: categoryCounts, theme: theme,
+                           maxColored: maxColored, fixedColors: colors).colors
+    }
 
     /// Points per category.
     public var categoryCounts: [Int] {
@@ -128,7 +144,7 @@ public enum RenderingError: UserFacingError, Equatable {
         case let .colorCountMismatch(colors, categories):
             "\(colors) colours given for \(categories) categories"
         case let .invalidSize(width, height):
-            "image size \(width)×\(height) is out of range (each side 64…32768 pixels)"
+            "image size \(width)×\(height) is out of range (each side 64…32768 pixels, at most 268 million pixels)"
         case let .invalidOption(message): message
         case let .tooManyPointsForSVG(count, limit):
             "\(count) points are too many for an SVG (limit \(limit)); write a .png instead"

@@ -9,8 +9,17 @@ import Foundation
 
 struct LegendEntry: Equatable {
     var name: String
+    /// Empty for a line that spans the row ("other (k labels, n points)").
     var count: String
     var color: RGBColor
+    /// Used instead of `name`/`count` when a spanning line does not fit: "other (k labels)" with n
+    /// in the count column.
+    var compact: (name: String, count: String)? = nil
+
+    static func == (a: LegendEntry, b: LegendEntry) -> Bool {
+        a.name == b.name && a.count == b.count && a.color == b.color && a.compact?.name == b.compact?.name
+            && a.compact?.count == b.compact?.count
+    }
 }
 
 struct PlotLayout {
@@ -20,6 +29,9 @@ struct PlotLayout {
     var title: String
     var titleSize: Int
     var titleBaseline: Float
+    var subtitle: String
+    var subtitleSize: Int
+    var subtitleBaseline: Float
     var legendSize: Int
     var legendX: Float
     var legendTop: Float
@@ -33,24 +45,34 @@ struct PlotLayout {
 
     static func legendWidth(entries: [LegendEntry], size: Int, maxNameWidth: Float) -> (total: Float, name: Float) {
         guard !entries.isEmpty else { return (0, 0) }
-        var nameWidth: Float = 0, countWidth: Float = 0
+        // Entries without a count (the "other (k labels, n points)" line) span the whole row and
+        // do not widen the name column.
+        var nameWidth: Float = 0, countWidth: Float = 0, spanning: Float = 0
         for e in entries {
-            nameWidth = max(nameWidth, min(maxNameWidth, TextRenderer.width(e.name, size: size)))
+            if e.count.isEmpty { spanning = max(spanning, TextRenderer.width(e.name, size: size)); continue }
+            let w = min(maxNameWidth, TextRenderer.width(e.name, size: size))
+            nameWidth = max(nameWidth, w)
             countWidth = max(countWidth, TextRenderer.width(e.count, size: size))
         }
         let s = Float(size)
-        return (s * 1.0 + s * 0.6 + nameWidth + s * 0.8 + countWidth, nameWidth)
+        let columns = nameWidth + (countWidth > 0 ? s * 0.8 + countWidth : 0)
+        return (s * 1.6 + max(columns, spanning), nameWidth)
     }
 
     /// Fits `entries` and the data bounds into a `width`×`height` panel.
     /// - Parameter legendWidthOverride: used by panels so that all share one plot area.
-    static func make(width: Int, height: Int, title: String, entries: [LegendEntry],
+    /// - Parameter titleBandOf: the title whose band height to reserve (panels without the title
+    ///   keep the same band so that plot areas line up); defaults to `title`.
+    static func make(width: Int, height: Int, title: String, subtitle: String = "", titleBandOf: String? = nil,
+                     entries: [LegendEntry],
                      bounds: (minX: Float, maxX: Float, minY: Float, maxY: Float), pointRadius: Float,
                      originX: Float = 0, legendWidthOverride: Float? = nil, legendSizeOverride: Int? = nil) -> PlotLayout {
         let w = Float(width), h = Float(height)
         let margin = (0.03 * min(w, h)).rounded()
         let titleSize = max(12, min(44, Int((0.021 * h).rounded())))
-        let titleBand: Float = title.isEmpty ? 0 : Float(titleSize) * 1.9
+        let subtitleSize = max(10, min(34, Int((0.017 * h).rounded())))
+        let titleHeight: Float = (titleBandOf ?? title).isEmpty ? 0 : Float(titleSize) * 1.9
+        let titleBand: Float = titleHeight + (subtitle.isEmpty ? 0 : Float(subtitleSize) * 1.8)
         var legendSize = legendSizeOverride ?? max(10, min(30, Int((0.0155 * h).rounded())))
         let available = h - 2 * margin - titleBand
         if legendSizeOverride == nil {
@@ -58,6 +80,18 @@ struct PlotLayout {
         }
         let rowHeight = Float(legendSize) * 1.6
         let maxNameWidth = 0.28 * w
+        // Names too long for the column end in "…" (in the PNG and the SVG alike); a spanning line
+        // may use up to 35 % of the width, else its compact form.
+        let entries = entries.map { entry in
+            var e = entry
+            if e.count.isEmpty, let compact = e.compact,
+               TextRenderer.width(e.name, size: legendSize) > 0.35 * w {
+                e.name = compact.name
+                e.count = compact.count
+            }
+            e.name = TextRenderer.truncated(e.name, size: legendSize, maxWidth: e.count.isEmpty ? 0.35 * w : maxNameWidth)
+            return e
+        }
         let measured = legendWidth(entries: entries, size: legendSize, maxNameWidth: maxNameWidth)
         let legendWidth = legendWidthOverride ?? measured.total
         let plotX0 = originX + margin, plotY0 = margin + titleBand
@@ -76,7 +110,8 @@ struct PlotLayout {
         let centreX = (plotX0 + plotX1) / 2, centreY = (plotY0 + plotY1) / 2
         let midX = (bounds.minX + bounds.maxX) / 2, midY = (bounds.minY + bounds.maxY) / 2
         return PlotLayout(originX: originX, width: width, height: height, title: title, titleSize: titleSize,
-                          titleBaseline: margin + Float(titleSize) * 1.05, legendSize: legendSize,
+                          titleBaseline: margin + Float(titleSize) * 1.05, subtitle: subtitle, subtitleSize: subtitleSize,
+                          subtitleBaseline: margin + titleHeight + Float(subtitleSize) * 1.0, legendSize: legendSize,
                           legendX: plotX1 + margin, legendTop: legendTop, legendRowHeight: rowHeight,
                           legendNameWidth: measured.name, legendEntries: entries,
                           plotX0: plotX0, plotY0: plotY0, plotX1: plotX1, plotY1: plotY1,

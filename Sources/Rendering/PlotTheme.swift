@@ -2,7 +2,7 @@
 
 /// The look of a plot.
 ///
-/// - `light`: white background, dark text; palette colours of medium lightness (OKLab L 0.35–0.82).
+/// - `light`: white background, dark text; palette colours of medium lightness (OKLab L 0.42–0.82).
 /// - `dark`: near-black background, light text; palette colours kept light (OKLab L 0.55–0.95).
 /// - `fire`: black background like umap-learn's `theme='fire'`. One category is shaded by local
 ///   density through datashader's "fire" colormap (black → red → orange → yellow → white);
@@ -46,7 +46,7 @@ public enum PlotTheme: String, Sendable, CaseIterable, Codable {
     /// from the background.
     var lightnessRange: ClosedRange<Float> {
         switch self {
-        case .light: 0.35...0.82
+        case .light: 0.42...0.82
         case .dark, .fire: 0.55...0.95
         }
     }

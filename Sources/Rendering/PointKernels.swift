@@ -35,10 +35,10 @@ enum PointKernels {
 
     /// Composites anti-aliased discs over the canvas rows `rows`.
     /// - Parameters:
-    ///   - canvas: (height, width, 3) linear RGB, row-major. IN/OUT.
+    ///   - canvas: (height, width, 3) 8-bit sRGB, row-major, blended in linear light (`Canvas.blend`). IN/OUT.
     ///   - points: indices to draw, in drawing order.
     ///   - colorIndex: palette entry per point; `palette`: linear colours.
-    static func drawDiscs(canvas: UnsafeMutableBufferPointer<Float>, width: Int, rows: Range<Int>,
+    static func drawDiscs(canvas: UnsafeMutableBufferPointer<UInt8>, width: Int, rows: Range<Int>,
                           points: UnsafeBufferPointer<Int32>, px: UnsafeBufferPointer<Float>, py: UnsafeBufferPointer<Float>,
                           colorIndex: UnsafeBufferPointer<Int32>, palette: [SIMD3<Float>], radius: Float, alpha: Float) {
         let reach = radius + 0.5
@@ -57,11 +57,7 @@ enum PointKernels {
                     let dx = Float(x) + 0.5 - cx
                     let coverage = min(1, reach - (dx * dx + dy * dy).squareRoot())
                     guard coverage > 0 else { continue }
-                    let a = coverage * alpha
-                    let k = (row + x) * 3
-                    canvas[k] += a * (c.x - canvas[k])
-                    canvas[k + 1] += a * (c.y - canvas[k + 1])
-                    canvas[k + 2] += a * (c.z - canvas[k + 2])
+                    Canvas.blend(canvas, at: (row + x) * 3, color: c, alpha: coverage * alpha)
                 }
             }
         }
@@ -69,7 +65,9 @@ enum PointKernels {
 
     /// Accumulates per-pixel weight and weight·colour (datashader `count_cat`, reduced on the fly to
     /// the count and the count-weighted colour sum, which is all the categorical shading needs).
-    /// `radius` 0: each point adds 1 to its pixel; otherwise it adds its disc coverage to each pixel.
+    /// `radius` 0: each point adds weight 1 split bilinearly over the 4 pixels around it (which
+    /// smooths the pixel-to-pixel count noise that histogram equalisation would otherwise amplify);
+    /// otherwise it adds its disc coverage to each pixel.
     /// - Parameters:
     ///   - weight: (height, width). IN/OUT. `colorSum`: (height, width, 3). IN/OUT.
     static func accumulate(weight: UnsafeMutableBufferPointer<Float>, colorSum: UnsafeMutableBufferPointer<Float>,
@@ -79,12 +77,19 @@ enum PointKernels {
         if radius <= 0 {
             for i in points {
                 let p = Int(i)
-                let x = Int(px[p]), y = Int(py[p])
-                guard rows.contains(y), x >= 0, x < width else { continue }
+                // Pixel centres are at +0.5: the 4 nearest centres and the bilinear weights.
+                let fx = px[p] - 0.5, fy = py[p] - 0.5
+                let x0 = Int(fx.rounded(.down)), y0 = Int(fy.rounded(.down))
+                let tx = fx - Float(x0), ty = fy - Float(y0)
                 let c = palette[Int(colorIndex[p])]
-                let k = y * width + x
-                weight[k] += 1
-                colorSum[3 * k] += c.x; colorSum[3 * k + 1] += c.y; colorSum[3 * k + 2] += c.z
+                @inline(__always) func add(_ x: Int, _ y: Int, _ w: Float) {
+                    guard rows.contains(y), x >= 0, x < width else { return }
+                    let k = y * width + x
+                    weight[k] += w
+                    colorSum[3 * k] += w * c.x; colorSum[3 * k + 1] += w * c.y; colorSum[3 * k + 2] += w * c.z
+                }
+                add(x0, y0, (1 - tx) * (1 - ty)); add(x0 + 1, y0, tx * (1 - ty))
+                add(x0, y0 + 1, (1 - tx) * ty); add(x0 + 1, y0 + 1, tx * ty)
             }
             return
         }

@@ -1,55 +1,76 @@
-// The rendered picture handed to encoders, and the linear-light canvas it is drawn on.
+// The rendered picture handed to encoders, and the canvas it is drawn on.
 import MicseSupport
 
-/// An 8-bit sRGB image, 4 bytes per pixel (R, G, B, A; straight alpha), rows top to bottom.
+/// An 8-bit sRGB image, rows top to bottom, `channels` bytes per pixel: 3 (R, G, B; opaque — what
+/// plots are) or 4 (R, G, B, A; straight alpha).
 public struct RGBAImage: Sendable, Equatable {
     public let width: Int
     public let height: Int
-    /// `width·height·4` bytes.
+    /// 3 or 4.
+    public let channels: Int
+    /// `width·height·channels` bytes.
     public var pixels: [UInt8]
-    /// True when every alpha byte is 255 (PNGs are then written as RGB).
-    public var isOpaque: Bool
 
-    public init(width: Int, height: Int, pixels: [UInt8], isOpaque: Bool? = nil) {
-        precondition(pixels.count == width * height * 4, "pixel buffer has the wrong size")
-        self.width = width; self.height = height; self.pixels = pixels
-        if let isOpaque { self.isOpaque = isOpaque } else {
-            var opaque = true
-            for i in stride(from: 3, to: pixels.count, by: 4) where pixels[i] != 255 { opaque = false; break }
-            self.isOpaque = opaque
-        }
+    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
+        precondition(channels == 3 || channels == 4, "channels must be 3 (RGB) or 4 (RGBA)")
+        precondition(pixels.count == width * height * channels, "pixel buffer has the wrong size")
+        self.width = width; self.height = height; self.channels = channels; self.pixels = pixels
+    }
+
+    /// True for RGB images, or RGBA images whose alpha bytes are all 255.
+    public var isOpaque: Bool {
+        if channels == 3 { return true }
+        for i in stride(from: 3, to: pixels.count, by: 4) where pixels[i] != 255 { return false }
+        return true
     }
 
     /// The colour at (x, y) (alpha dropped).
     public func color(x: Int, y: Int) -> RGBColor {
-        let i = (y * width + x) * 4
+        let i = (y * width + x) * channels
         return RGBColor(red: pixels[i], green: pixels[i + 1], blue: pixels[i + 2])
     }
 
-    /// A content hash of size and pixels (for determinism checks).
+    /// Alpha at (x, y) (255 for RGB images).
+    public func alpha(x: Int, y: Int) -> UInt8 { channels == 4 ? pixels[(y * width + x) * 4 + 3] : 255 }
+
+    /// The same picture as RGBA.
+    public var rgba: RGBAImage {
+        if channels == 4 { return self }
+        var out = [UInt8](repeating: 255, count: width * height * 4)
+        for i in 0..<(width * height) { out[4 * i] = pixels[3 * i]; out[4 * i + 1] = pixels[3 * i + 1]; out[4 * i + 2] = pixels[3 * i + 2] }
+        return RGBAImage(width: width, height: height, channels: 4, pixels: out)
+    }
+
+    /// A content hash of size, layout and pixels (for determinism checks).
     public var fingerprint: String {
         var f = Fingerprint()
-        f.combine(width); f.combine(height)
+        f.combine(width); f.combine(height); f.combine(channels)
         pixels.withUnsafeBytes { f.combine($0) }
         return f.hexString
     }
 }
 
-/// An opaque canvas in linear light, 3 floats per pixel. Drawing composites premultiplied
-/// source colour over it: dst ← src·α + dst·(1 − α) where α = coverage·opacity; because the
-/// canvas is opaque, its alpha stays 1 and only the colour channels are stored.
-struct LinearCanvas {
+/// An opaque RGB canvas stored as 8-bit sRGB, on which every blend happens in linear light:
+/// each channel is decoded through a 256-entry table, composited, and re-encoded through an
+/// 8,192-entry table (`SRGB`). Drawing composites premultiplied source colour over it,
+/// dst ← src·α + dst·(1 − α) with α = coverage·opacity; the canvas is opaque, so its alpha stays 1
+/// and is not stored. Storing 8 bits between blends costs at most about one level of rounding per
+/// blend and saves a full float buffer plus a conversion pass over every pixel.
+struct Canvas {
     let width: Int
     let height: Int
-    var pixels: [Float]
+    var pixels: [UInt8]
 
     init(width: Int, height: Int, background: RGBColor) {
         self.width = width
         self.height = height
-        let b = background.linear
-        var pixels = [Float](repeating: 0, count: width * height * 3)
-        pixels.withUnsafeMutableBufferPointer { p in
-            for i in 0..<(width * height) { p[3 * i] = b.x; p[3 * i + 1] = b.y; p[3 * i + 2] = b.z }
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        if background.red == background.green && background.green == background.blue {
+            if background.red != 0 { pixels = [UInt8](repeating: background.red, count: width * height * 3) }
+        } else {
+            pixels.withUnsafeMutableBufferPointer { p in
+                for i in 0..<(width * height) { p[3 * i] = background.red; p[3 * i + 1] = background.green; p[3 * i + 2] = background.blue }
+            }
         }
         self.pixels = pixels
     }
@@ -57,10 +78,23 @@ struct LinearCanvas {
     /// Blends `color` (linear) with opacity `alpha` into pixel (x, y); no bounds check.
     @inline(__always)
     mutating func blend(x: Int, y: Int, color: SIMD3<Float>, alpha: Float) {
-        let i = (y * width + x) * 3
-        pixels[i] += alpha * (color.x - pixels[i])
-        pixels[i + 1] += alpha * (color.y - pixels[i + 1])
-        pixels[i + 2] += alpha * (color.z - pixels[i + 2])
+        pixels.withUnsafeMutableBufferPointer { p in
+            Canvas.blend(p, at: (y * width + x) * 3, color: color, alpha: alpha)
+        }
+    }
+
+    /// The blend kernel on a raw RGB buffer: byte offset `k` of the pixel.
+    @inline(__always)
+    static func blend(_ p: UnsafeMutableBufferPointer<UInt8>, at k: Int, color: SIMD3<Float>, alpha: Float) {
+        SRGB.decodeTable.withUnsafeBufferPointer { dec in
+            SRGB.encodeTable.withUnsafeBufferPointer { enc in
+                let scale = Float(SRGB.encodeSize - 1)
+                let r = dec[Int(p[k])], g = dec[Int(p[k + 1])], b = dec[Int(p[k + 2])]
+                p[k] = enc[Int((r + alpha * (color.x - r)) * scale + 0.5)]
+                p[k + 1] = enc[Int((g + alpha * (color.y - g)) * scale + 0.5)]
+                p[k + 2] = enc[Int((b + alpha * (color.z - b)) * scale + 0.5)]
+            }
+        }
     }
 
     /// Fills the rectangle (clipped) with `color` at `alpha`.
@@ -87,30 +121,5 @@ struct LinearCanvas {
         }
     }
 
-    /// Converts to 8-bit sRGB through a lookup table, in parallel horizontal bands.
-    func makeImage(threads: Int) -> RGBAImage {
-        var bytes = [UInt8](repeating: 255, count: width * height * 4)
-        let table = SRGB.encodeTable
-        let scale = Float(SRGB.encodeSize - 1)
-        let rows = height, width = width
-        pixels.withUnsafeBufferPointer { src in
-            bytes.withUnsafeMutableBufferPointer { dst in
-                table.withUnsafeBufferPointer { lut in
-                    let s = UnsafeSendableBox(src), d = UnsafeSendableBox(dst), t = UnsafeSendableBox(lut)
-                    let chunks = max(1, threads * 4)
-                    parallelFor(chunks: chunks, threads: threads) { chunk in
-                        let range = chunkRange(chunk, of: chunks, count: rows)
-                        for i in (range.lowerBound * width)..<(range.upperBound * width) {
-                            for k in 0..<3 {
-                                let v = s.value[3 * i + k]
-                                let index = Int(min(max(v, 0), 1) * scale + 0.5)
-                                d.value[4 * i + k] = t.value[index]
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return RGBAImage(width: width, height: height, pixels: bytes, isOpaque: true)
-    }
+    var image: RGBAImage { RGBAImage(width: width, height: height, channels: 3, pixels: pixels) }
 }

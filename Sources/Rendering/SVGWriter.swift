@@ -82,6 +82,9 @@ public enum SVGWriter {
         for centre in panel.centres {
             out += "<text x=\"\(fmt(centre.x))\" y=\"\(fmt(centre.y))\" text-anchor=\"middle\" dominant-baseline=\"central\" \(family) font-size=\"\(numberSize)\" font-weight=\"bold\" fill=\"\(theme.text.hex)\" stroke=\"\(theme.background.hex)\" stroke-width=\"\(fmt(Float(numberSize) / 6))\" paint-order=\"stroke\">\(escape(centre.name))</text>\n"
         }
+        if !layout.subtitle.isEmpty {
+            out += "<text x=\"\(fmt(layout.plotX0))\" y=\"\(fmt(layout.subtitleBaseline))\" \(family) font-size=\"\(layout.subtitleSize)\" fill=\"\(theme.mutedText.hex)\">\(escape(layout.subtitle))</text>\n"
+        }
         return out
     }
 

@@ -13,17 +13,17 @@ import MicseSupport
 /// Renders scatter plots to `RGBAImage`s (encode them with `PNGEncoder`) or to SVG (`SVGWriter`).
 public enum ScatterPlot {
     /// Automatic point diameter in pixels for `pointCount` points on a square plot area of side
-    /// `plotSide`: discs cover about 8 % of the area in total, d = 2·√(0.08·side²/(πN)),
-    /// clamped to 1.6…12 px.
+    /// `plotSide`: discs cover about 10 % of the area in total, d = 2·√(0.1·side²/(πN)),
+    /// clamped to 1.6…12 px (12,284 points on 1600×1600: 4.1 px).
     public static func automaticPointDiameter(pointCount: Int, plotSide: Float) -> Float {
         let n = Float(max(1, pointCount))
-        return min(12, max(1.6, 2 * (0.08 * plotSide * plotSide / (Float.pi * n)).squareRoot()))
+        return min(12, max(1.6, 2 * (0.1 * plotSide * plotSide / (Float.pi * n)).squareRoot()))
     }
 
-    /// Automatic opacity: 0.9·(5,000/N)^0.3, clamped to 0.25…0.9 (opaque-ish for small N, lighter
+    /// Automatic opacity: 0.9·(5,000/N)^0.2, clamped to 0.3…0.9 (opaque-ish for small N, lighter
     /// as points pile up, so that dense regions stay readable).
     public static func automaticAlpha(pointCount: Int) -> Float {
-        min(0.9, max(0.25, 0.9 * powf(5000 / Float(max(1, pointCount)), 0.3)))
+        min(0.9, max(0.3, 0.9 * powf(5000 / Float(max(1, pointCount)), 0.2)))
     }
 
     /// Whether `configuration` draws `pointCount` points by density shading.
@@ -43,21 +43,27 @@ public enum ScatterPlot {
     }
 
     /// Draws panels side by side on one image (each `configuration.width` wide), sharing one
-    /// layout: same data bounds, same plot area, each with its own legend. The title goes on
-    /// each panel followed by its subtitle ("… — by cluster").
+    /// layout: same data bounds, same plot area, each with its own legend. The title is drawn
+    /// once across the top; each panel's subtitle ("by cluster") below it, over its plot.
     /// - Parameters:
     ///   - panels: the same points (x, y) coloured differently, e.g. by label and by cluster.
     ///   - subtitles: one per panel (may be empty strings).
     public static func renderPanels(_ panels: [ScatterData], subtitles: [String], configuration: PlotConfiguration,
                                     reporter: any ProgressReporter = SilentProgress()) throws -> RGBAImage {
+        try renderPanels(panels, subtitles: subtitles, configuration: configuration, reporter: reporter,
+                         threads: resolvedThreadCount(nil))
+    }
+
+    /// `renderPanels` on `threads` threads (the image does not depend on it).
+    static func renderPanels(_ panels: [ScatterData], subtitles: [String], configuration: PlotConfiguration,
+                             reporter: any ProgressReporter, threads: Int) throws -> RGBAImage {
         let prepared = try prepare(panels, subtitles: subtitles, configuration: configuration)
-        let threads = resolvedThreadCount(nil)
-        var canvas = LinearCanvas(width: configuration.width * panels.count, height: configuration.height,
+        var canvas = Canvas(width: configuration.width * panels.count, height: configuration.height,
                                   background: configuration.theme.background)
         for panel in prepared { drawPoints(panel, configuration: configuration, canvas: &canvas, threads: threads) }
         for panel in prepared { drawText(panel, configuration: configuration, canvas: &canvas) }
         for message in FontLibrary.shared.takeNotices() { reporter.notice(message) }
-        return canvas.makeImage(threads: threads)
+        return canvas.image
     }
 
     // MARK: - Preparation (shared with SVGWriter)
@@ -95,7 +101,8 @@ public enum ScatterPlot {
 
     static func validate(_ configuration: PlotConfiguration, panelCount: Int) throws {
         let c = configuration
-        guard (64...32768).contains(c.width), (64...32768).contains(c.height), c.width * panelCount <= 65536 else {
+        guard (64...32768).contains(c.width), (64...32768).contains(c.height), c.width * panelCount <= 65536,
+              c.width * panelCount * c.height <= 16384 * 16384 else {
             throw RenderingError.invalidSize(width: c.width * panelCount, height: c.height)
         }
         if let s = c.pointSize, !(s > 0 && s <= 200) {
@@ -136,22 +143,20 @@ public enum ScatterPlot {
                                        maxColored: configuration.maxColoredCategories, fixedColors: p.colors)
             assignments.append(a)
             var entries: [LegendEntry] = []
-            if configuration.showLegend, !(p.categoryNames.count == 1 && theme == .fire) {
+            if configuration.showLegend, p.categoryNames.count > 1 {   // one category: nothing to tell apart
                 entries = a.colored.map { LegendEntry(name: p.categoryNames[$0], count: counts[$0].grouped, color: a.colors[$0]) }
                 if !a.other.isEmpty {
                     let points = a.other.reduce(0) { $0 + counts[$1] }
                     entries.append(LegendEntry(name: "other (\(a.other.count.grouped) \(p.categoryNoun), \(points.grouped) points)",
-                                               count: "", color: theme.otherColor))
+                                               count: "", color: theme.otherColor,
+                                               compact: ("other (\(a.other.count.grouped) \(p.categoryNoun))", points.grouped)))
                 }
             }
             entryLists.append(entries)
         }
-        let titles = subtitles.map { sub in
-            [configuration.title, sub].filter { !$0.isEmpty }.joined(separator: " — ")
-        }
         let provisional = panels.indices.map { i in
-            PlotLayout.make(width: configuration.width, height: configuration.height, title: titles[i],
-                            entries: entryLists[i], bounds: bounds, pointRadius: radius)
+            PlotLayout.make(width: configuration.width, height: configuration.height, title: configuration.title,
+                            subtitle: subtitles[i], entries: entryLists[i], bounds: bounds, pointRadius: radius)
         }
         let legendSize = provisional.map(\.legendSize).min() ?? 10
         let legendWidth = panels.indices.map { i in
@@ -161,22 +166,25 @@ public enum ScatterPlot {
         var result: [Panel] = []
         for (i, p) in panels.enumerated() {
             let layout = panels.count == 1 ? provisional[0] :
-                PlotLayout.make(width: configuration.width, height: configuration.height, title: titles[i],
-                                entries: entryLists[i], bounds: bounds, pointRadius: radius,
+                PlotLayout.make(width: configuration.width, height: configuration.height,
+                                title: i == 0 ? configuration.title : "", subtitle: subtitles[i],
+                                titleBandOf: configuration.title, entries: entryLists[i], bounds: bounds, pointRadius: radius,
                                 originX: Float(i * configuration.width), legendWidthOverride: legendWidth,
                                 legendSizeOverride: legendSize)
             let a = assignments[i]
             // Drawing order: shuffle all, then move "other" points to the front (stable).
             var order = (0..<Int32(n)).map { $0 }
-            var rng = SplitMix64.derived(from: configuration.seed, stream: 0x504C_4F54)
-            order.seededShuffle(using: &rng)
+            if !density {   // density sums do not depend on the order; input order keeps them reproducible
+                var rng = SplitMix64.derived(from: configuration.seed, stream: 0x504C_4F54)
+                order.seededShuffle(using: &rng)
+            }
             if !a.other.isEmpty {
                 var isOther = [Bool](repeating: false, count: p.categoryNames.count)
                 for c in a.other { isOther[c] = true }
                 order = order.filter { isOther[Int(p.categories[Int($0)])] } + order.filter { !isOther[Int(p.categories[Int($0)])] }
             }
             var centres: [(String, Float, Float)] = []
-            if configuration.showClusterNumbers {
+            if configuration.showClusterNumbers, p.coloring == .cluster {
                 var xs = [[Float]](repeating: [], count: p.categoryNames.count)
                 var ys = xs
                 for j in 0..<n { let c = Int(p.categories[j]); xs[c].append(p.x[j]); ys[c].append(p.y[j]) }
@@ -197,7 +205,7 @@ public enum ScatterPlot {
 
     // MARK: - Drawing
 
-    static func drawPoints(_ panel: Panel, configuration: PlotConfiguration, canvas: inout LinearCanvas, threads: Int) {
+    static func drawPoints(_ panel: Panel, configuration: PlotConfiguration, canvas: inout Canvas, threads: Int) {
         let n = panel.data.count
         let layout = panel.layout
         var px = [Float](repeating: 0, count: n), py = [Float](repeating: 0, count: n)
@@ -238,14 +246,20 @@ public enum ScatterPlot {
         }
     }
 
-    static func drawText(_ panel: Panel, configuration: PlotConfiguration, canvas: inout LinearCanvas) {
+    static func drawText(_ panel: Panel, configuration: PlotConfiguration, canvas: inout Canvas) {
         let theme = configuration.theme
         let layout = panel.layout
         if !layout.title.isEmpty {
-            let maxWidth = Float(layout.width) - 2 * (layout.plotX0 - layout.originX)
+            let maxWidth = Float(canvas.width) - 2 * (layout.plotX0 - layout.originX)
             let title = TextRenderer.truncated(layout.title, size: layout.titleSize, weight: .bold, maxWidth: maxWidth)
             TextRenderer.draw(title, x: layout.plotX0, baseline: layout.titleBaseline,
                               style: TextStyle(size: layout.titleSize, weight: .bold, color: theme.text), on: &canvas)
+        }
+        if !layout.subtitle.isEmpty {
+            let maxWidth = Float(layout.width) - 2 * (layout.plotX0 - layout.originX)
+            let subtitle = TextRenderer.truncated(layout.subtitle, size: layout.subtitleSize, maxWidth: maxWidth)
+            TextRenderer.draw(subtitle, x: layout.plotX0, baseline: layout.subtitleBaseline,
+                              style: TextStyle(size: layout.subtitleSize, color: theme.mutedText), on: &canvas)
         }
         let s = Float(layout.legendSize)
         let metrics = FontLibrary.shared.withLock { $0.metrics(size: layout.legendSize) }
@@ -255,7 +269,8 @@ public enum ScatterPlot {
             canvas.disc(cx: layout.legendX + s * 0.5, cy: centreY, radius: s * 0.42, color: entry.color)
             let baseline = centreY + (metrics.ascender - metrics.descender) / 2
             let nameX = layout.legendX + s * 1.6
-            let name = TextRenderer.truncated(entry.name, size: layout.legendSize, maxWidth: max(layout.legendNameWidth, s * 3))
+            let nameSpace = entry.count.isEmpty ? 0.35 * Float(layout.width) : max(layout.legendNameWidth, s * 3)
+            let name = TextRenderer.truncated(entry.name, size: layout.legendSize, maxWidth: nameSpace)
             TextRenderer.draw(name, x: nameX, baseline: baseline,
                               style: TextStyle(size: layout.legendSize, color: theme.text), on: &canvas)
             if !entry.count.isEmpty {

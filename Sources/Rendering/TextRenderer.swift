@@ -17,7 +17,6 @@ enum TextRenderer {
     /// Width in pixels of `text` at `style`.
     static func width(_ text: String, size: Int, weight: FontWeight = .regular) -> Float {
         FontLibrary.shared.withLock { fonts in
-            guard fonts.hasFont else { return 0 }
             return text.unicodeScalars.reduce(0) { $0 + fonts.glyph($1, size: size, weight: weight).advance }
         }
     }
@@ -36,10 +35,9 @@ enum TextRenderer {
 
     /// Draws `text` with its baseline at `y`, starting at `x`; returns the pen position after it.
     @discardableResult
-    static func draw(_ text: String, x: Float, baseline y: Float, style: TextStyle, on canvas: inout LinearCanvas) -> Float {
+    static func draw(_ text: String, x: Float, baseline y: Float, style: TextStyle, on canvas: inout Canvas) -> Float {
         let color = style.color.linear
         return FontLibrary.shared.withLock { fonts in
-            guard fonts.hasFont else { return x }
             var pen = x
             for scalar in text.unicodeScalars {
                 let g = fonts.glyph(scalar, size: style.size, weight: style.weight)
@@ -73,7 +71,7 @@ enum TextRenderer {
 
     /// Draws `text` centred on (cx, cy) with a halo of `haloColor` (for labels over points).
     static func drawCentered(_ text: String, cx: Float, cy: Float, style: TextStyle, halo haloColor: RGBColor,
-                             on canvas: inout LinearCanvas) {
+                             on canvas: inout Canvas) {
         let w = width(text, size: style.size, weight: style.weight)
         let m = FontLibrary.shared.withLock { $0.metrics(size: style.size) }
         let x = cx - w / 2, baseline = cy + (m.ascender - m.descender) / 2 - 1

@@ -10,9 +10,9 @@ struct BenchRenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Time drawing a scatter plot and encoding it as PNG.",
         discussion: """
-        Synthetic Gaussian blobs (as bench_render.py's datashader case) unless --coords is given.
-        Reports the median of --runs warm runs of: render (points + text), PNG encode, total, and
-        the PNG size; --png-sweep also times every zlib level × filter.
+        Synthetic Gaussian blobs (as bench_render.py's datashader case) unless --coords is given. \
+        Reports the median of --runs warm runs of: render (points + text), PNG encode, total, and \
+        the PNG size, plus the process CPU time per run; --png-sweep also times every zlib level × filter.
 
         Examples:
           micse-cluster bench render --points 12284 --categories 3
@@ -56,42 +56,53 @@ struct BenchRenderCommand: ParsableCommand {
             guard points > 0, categories > 0 else { throw ValidationError("--points and --categories must be positive.") }
             data = .syntheticBlobs(pointCount: points, categoryCount: categories, seed: 0)
         }
-        let configuration = plot.configuration(defaultTitle: "synthetic · \(data.count) points", seed: 42)
-        var renderTimes: [Double] = [], encodeTimes: [Double] = [], totals: [Double] = []
+        let configuration = plot.configuration(defaultTitle: "synthetic · \(data.count.formatted()) points", seed: 42)
+        var renderTimes: [Double] = [], encodeTimes: [Double] = [], totals: [Double] = [], cpuTimes: [Double] = []
         var image: RGBAImage?
         var png = Data()
         // One untimed run first (font loading, page faults).
         _ = try ScatterPlot.render(data, configuration: configuration)
         for _ in 0..<max(1, runs) {
+            let c0 = cpuSeconds()
             let t0 = Stopwatch()
             let rendered = try ScatterPlot.render(data, configuration: configuration)
             let t1 = t0.seconds
             png = try PNGEncoder.encode(rendered, dpi: configuration.dpi, level: pngLevel, filter: pngFilter)
             let t2 = t0.seconds
-            renderTimes.append(t1); encodeTimes.append(t2 - t1); totals.append(t2)
+            renderTimes.append(t1); encodeTimes.append(t2 - t1); totals.append(t2); cpuTimes.append(cpuSeconds() - c0)
             image = rendered
         }
         let mode = ScatterPlot.usesDensity(pointCount: data.count, configuration: configuration) ? "density" : "points"
         print("render: \(data.count) points, \(data.categoryNames.count) categories, \(configuration.width)×\(configuration.height), theme \(configuration.theme.rawValue), \(mode), \(resolvedThreadCount(nil)) threads")
         print(String(format: "  render  %.4f s   png encode (level %d, %@) %.4f s   total %.4f s   png %.0f KiB",
                      median(renderTimes), pngLevel, pngFilter.rawValue, median(encodeTimes), median(totals), Double(png.count) / 1024))
+        print(String(format: "  process CPU time per run (user + system, all threads) %.4f s — on a loaded machine a better guide than wall time", median(cpuTimes)))
         if pngSweep, let image {
-            for filter in PNGFilter.allCases {
-                for level in [1, 2, 3, 6, 9] {
-                    var times: [Double] = []
+            for strategy in [PNGCompressionStrategy.standard, .rle] { for filter in PNGFilter.allCases {
+                for level in strategy == .rle ? [1] : [1, 2, 3, 6, 9] {
+                    var times: [Double] = [], cpu: [Double] = []
                     var size = 0
                     for _ in 0..<max(1, runs) {
+                        let c = cpuSeconds()
                         let t = Stopwatch()
-                        size = try PNGEncoder.encode(image, level: level, filter: filter).count
+                        size = try PNGEncoder.encode(image, level: level, filter: filter, strategy: strategy).count
                         times.append(t.seconds)
+                        cpu.append(cpuSeconds() - c)
                     }
-                    print(String(format: "  png level %d %-8@ %.4f s  %7.0f KiB", level, filter.rawValue, median(times), Double(size) / 1024))
+                    print(String(format: "  png %@ level %d %-8@ wall %.4f s  cpu %.4f s  %7.0f KiB", strategy.name, level, filter.rawValue, median(times), median(cpu), Double(size) / 1024))
                 }
-            }
+            } }
         }
         if let out { try AtomicFile.write(png, to: out) }
         print(String(format: "{\"n\": %d, \"render_s\": %.5f, \"encode_s\": %.5f, \"total_s\": %.5f, \"png_bytes\": %d}",
                      data.count, median(renderTimes), median(encodeTimes), median(totals), png.count))
+    }
+
+    /// User + system CPU time of the process so far.
+    private func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     private func median(_ values: [Double]) -> Double {

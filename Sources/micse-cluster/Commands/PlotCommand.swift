@@ -11,8 +11,8 @@ struct PlotCommand: ParsableCommand {
         commandName: "plot",
         abstract: "Draw a PNG or SVG scatter plot from a coordinate CSV (id,x,y,label,cluster,text).",
         discussion: """
-        Reads the coordinate CSV written by the main command and draws it again, e.g. in another
-        theme, size or colouring. The output format follows the extension (.png or .svg; SVG up to
+        Reads the coordinate CSV written by the main command and draws it again, e.g. in another \
+        theme, size or colouring. The output format follows the extension (.png or .svg; SVG up to \
         100,000 points).
 
         Examples:
