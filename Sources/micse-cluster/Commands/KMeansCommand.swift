@@ -36,6 +36,7 @@ struct KMeansCommand: ParsableCommand {
     var silhouetteSample = 2000
 
     @OptionGroup var options: ClusterOptions
+    @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
         guard silhouetteSample >= 2 else { throw ValidationError("--silhouette-sample must be at least 2 (got \(silhouetteSample)).") }
@@ -64,18 +65,18 @@ struct KMeansCommand: ParsableCommand {
         var curve: [ClusterCountSelection.Candidate]?
         switch options.clusterCount(distinctLabels: reference?.names.count) {
         case .fixed(let k):
-            configuration = options.configuration(clusterCount: k)
+            configuration = options.configuration(clusterCount: k, run: runOptions)
             result = try KMeans.fit(data, configuration: configuration)
         case .auto:
-            let selection = try ClusterCountSelection.select(data, configuration: options.configuration(clusterCount: 2),
+            let selection = try ClusterCountSelection.select(data, configuration: options.configuration(clusterCount: 2, run: runOptions),
                                                              sampleSize: silhouetteSample)
-            configuration = options.configuration(clusterCount: selection.clusterCount)
+            configuration = options.configuration(clusterCount: selection.clusterCount, run: runOptions)
             result = selection.result
             curve = selection.curve
         }
         var diagnostics = try ClusterDiagnostics.make(result: result, data: data, configuration: configuration,
                                                       labels: reference?.codes, labelNames: reference?.names,
-                                                      silhouetteSampleSize: silhouetteSample, seed: options.seed)
+                                                      silhouetteSampleSize: silhouetteSample, seed: runOptions.seed)
         diagnostics.selectionCurve = curve
 
         var csv = "id,cluster\n"

@@ -3,13 +3,14 @@ import CorpusIO
 import Foundation
 import MicsePipeline
 import MicseSupport
+import InteractiveMap
 import Rendering
 
 /// Re-renders a plot from an exported coordinate CSV, without re-running the pipeline.
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Draw a PNG or SVG scatter plot from a coordinate CSV (id,x,y,label,cluster,text).",
+        abstract: "Draw a PNG, SVG or HTML map from a coordinate CSV (id,x,y,label,cluster,text).",
         discussion: """
         Reads the coordinate CSV written by the main command and draws it again, e.g. in another \
         theme, size or colouring. The output format follows the extension (.png or .svg; SVG up to \
@@ -18,6 +19,7 @@ struct PlotCommand: ParsableCommand {
         Examples:
           micse-cluster plot Output/tweets.csv --output Output/tweets-clusters.png --color-by cluster
           micse-cluster plot Output/tweets.csv --output map.png --panels label,cluster --theme dark
+          micse-cluster plot Output/tweets.csv --output map.html
         """
     )
 
@@ -25,63 +27,40 @@ struct PlotCommand: ParsableCommand {
               transform: URL.init(fileURLWithPath:))
     var coordinates: URL
 
-    @Option(name: .shortAndLong, help: "Output file (.png or .svg).", transform: URL.init(fileURLWithPath:))
+    @Option(name: .shortAndLong, help: "Output file (.png, .svg or .html).", transform: URL.init(fileURLWithPath:))
     var output: URL
 
     @Option(help: "Seed of the point drawing order.")
     var seed: UInt64 = 42
-
     @OptionGroup var plot: PlotOptions
 
     func validate() throws {
         let ext = output.pathExtension.lowercased()
-        guard ext == "png" || ext == "svg" else {
-            throw ValidationError("--output must end in .png or .svg (got \(output.lastPathComponent)).")
+        guard ["png", "svg", "html"].contains(ext) else {
+            throw ValidationError("--output must end in .png, .svg or .html (got \(output.lastPathComponent)).")
         }
     }
 
     func run() throws {
         try AtomicFile.checkWritable(output)
         let table = try CoordinateTable.read(coordinates)
-        let defaultTitle = "\(coordinates.deletingPathExtension().lastPathComponent) · \(table.count.formatted()) points"
-        let configuration = plot.configuration(defaultTitle: defaultTitle, seed: seed)
-        let reporter = ConsoleReporter()
-
-        func data(_ coloring: PlotColoring) throws -> ScatterData {
-            switch coloring {
-            case .label:
-                guard let labels = table.labels else {
-                    throw MicseError("\(coordinates.path): --color-by label needs a non-empty label column")
-                }
-                return ScatterData(x: table.x, y: table.y, sortedLabels: labels)
-            case .cluster:
-                guard let clusters = table.clusters else {
-                    throw MicseError("\(coordinates.path): --color-by cluster needs a non-empty cluster column")
-                }
-                return ScatterData(x: table.x, y: table.y, clusters: clusters)
-            }
-        }
-        let colorings: [PlotColoring]
-        if let panels = try plot.panelColorings() {
-            colorings = panels
-        } else if let c = plot.colorBy {
-            colorings = [c]
-        } else {
-            colorings = [table.labels != nil ? .label : (table.clusters != nil ? .cluster : .label)]
-        }
-        let panels: [ScatterData]
-        if table.labels == nil && table.clusters == nil && plot.colorBy == nil && plot.panels == nil {
-            panels = [ScatterData(x: table.x, y: table.y)]
-        } else {
-            panels = try colorings.map(data)
-        }
-        let subtitles = colorings.count > 1 ? colorings.map { "by \($0.rawValue)" } : [""]
+        let name = coordinates.deletingPathExtension().lastPathComponent
+        let configuration = plot.configuration(defaultTitle: "\(name) · \(table.count.formatted()) points", seed: seed)
+        let categories = MapCategories(labels: table.labels, clusters: table.clusters, theme: configuration.theme,
+                                       maxColored: configuration.maxColoredCategories)
         let stopwatch = Stopwatch()
-        if output.pathExtension.lowercased() == "svg" {
-            try SVGWriter.writePanels(panels, subtitles: subtitles, configuration: configuration, to: output)
+        if output.pathExtension.lowercased() == "html" {
+            let document = categories.mapDocument(title: configuration.title, subtitle: "from \(coordinates.lastPathComponent)",
+                                                  x: table.x, y: table.y, texts: table.texts ?? [String](repeating: "", count: table.count),
+                                                  ids: table.ids)
+            try HTMLMapWriter.write(document, to: output)
         } else {
-            let image = try ScatterPlot.renderPanels(panels, subtitles: subtitles, configuration: configuration, reporter: reporter)
-            try PNGEncoder.write(image, to: output, dpi: configuration.dpi)
+            let colorings = try plot.panelColorings() ?? [plot.colorBy ?? categories.availableColorings.first ?? .label]
+            for coloring in colorings where !categories.availableColorings.contains(coloring) {
+                throw MicseError("\(coordinates.path): --color-by \(coloring.rawValue) needs a non-empty \(coloring.rawValue) column")
+            }
+            try MapFigures.writePlot(categories, x: table.x, y: table.y, colorings: colorings, configuration: configuration,
+                                     to: output, reporter: ConsoleReporter())
         }
         print(String(format: "wrote %@ (%d points, %.2f s)", output.path, table.count, stopwatch.seconds))
     }

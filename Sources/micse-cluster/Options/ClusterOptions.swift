@@ -42,17 +42,11 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Convergence tolerance on the centre shift, relative to the mean feature variance.")
     var tol: Double = 1e-4
 
-    @Option(help: "Random seed (k-means++ seeding, silhouette subsample); results do not depend on --threads.")
-    var seed: UInt64 = 0
-
     @Option(help: "Space the main pipeline clusters in: the L2-normalised embeddings (cosine geometry) or the 2-D UMAP coordinates.")
     var clusterSpace: ClusterSpaceOption = .embedding
 
     @Option(help: "Assignment step: 'elkan' or 'hamerly' (triangle-inequality bounds skip most distances) or 'lloyd' (every distance).")
     var kmeans: KMeansAlgorithm = .elkan
-
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int?
 
     func validate() throws {
         if case .fixed(let k) = clusters, k < 1 {
@@ -61,7 +55,6 @@ struct ClusterOptions: ParsableArguments {
         guard nInit >= 1 else { throw ValidationError("--n-init must be at least 1 (got \(nInit)).") }
         guard maxIter >= 1 else { throw ValidationError("--max-iter must be at least 1 (got \(maxIter)).") }
         guard tol >= 0, tol.isFinite else { throw ValidationError("--tol must be finite and ≥ 0 (got \(tol)).") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
     }
 
     /// The requested k: explicit, automatic, or derived from the label count (else the default).
@@ -72,9 +65,9 @@ struct ClusterOptions: ParsableArguments {
     }
 
     /// The k-means configuration for `clusterCount` clusters.
-    func configuration(clusterCount: Int) -> KMeansConfiguration {
+    func configuration(clusterCount: Int, run: RunOptions) -> KMeansConfiguration {
         KMeansConfiguration(clusterCount: clusterCount, initCount: nInit, maxIterations: maxIter, tolerance: tol,
-                            seed: seed, threads: threads, algorithm: kmeans)
+                            seed: run.seed, threads: run.threads, algorithm: kmeans)
     }
 }
 
