@@ -57,6 +57,9 @@ struct BenchKNNCommand: ParsableCommand {
     @Option(help: "NN-descent trees (default: min(32, 5 + round(sqrt(N)/20))).")
     var trees: Int?
 
+    @Option(help: "NN-descent leaf size of the initial trees (default: max(60, min(256, 5k))).")
+    var leafSize: Int?
+
     @Flag(help: "Also time synthetic 10k, 45k and 200k clustered points.")
     var scaling = false
 
@@ -125,7 +128,7 @@ struct BenchKNNCommand: ParsableCommand {
             figures["exact_runs_s"] = all
             figures["exact_cpu_s"] = cpu
         }
-        let parameters = NNDescentParameters(treeCount: trees, maxCandidates: maxCandidates)
+        let parameters = NNDescentParameters(treeCount: trees, leafSize: leafSize, maxCandidates: maxCandidates)
         let (median, all, cpu, approximate) = Self.time(runs: runs) {
             NNDescent.run(data, neighborCount: k, seed: seed, threads: threads, parameters: parameters)
         }
