@@ -137,6 +137,9 @@ struct BenchKNNCommand: ParsableCommand {
         figures["approx_cpu_s"] = cpu
         figures["approx_iterations"] = approximate.statistics.iterations
         figures["approx_updates"] = approximate.statistics.updates
+        figures["approx_trees"] = approximate.statistics.treeCount
+        figures["approx_leaf_size"] = approximate.statistics.leafSize
+        figures["approx_max_candidates"] = approximate.statistics.maxCandidates
         if let exactGraph {
             figures["recall"] = approximate.graph.recall(against: exactGraph)
         } else {
@@ -155,7 +158,7 @@ struct BenchKNNCommand: ParsableCommand {
         var line = "\(source): \(n) × \(d), k = \(f["k_used"] ?? neighborCount) (auto → \(f["auto_method"] ?? "?"))\n"
         line += "  exact (\(strategy.rawValue), tile \(tileSize)): \(s("exact_s")) (CPU \(s("exact_cpu_s")))"
         if f["exact_s"] == nil { line += " (estimated from 1,000 rows, halved for symmetry: \(s("exact_estimated_s")))" }
-        line += "\n  NN-descent: \(s("approx_s")) (CPU \(s("approx_cpu_s"))), \(f["approx_iterations"] ?? 0) iterations"
+        line += "\n  NN-descent: \(s("approx_s")) (CPU \(s("approx_cpu_s"))), \(f["approx_trees"] ?? 0) trees of ≤ \(f["approx_leaf_size"] ?? 0), \(f["approx_max_candidates"] ?? 0) candidates, \(f["approx_iterations"] ?? 0) iterations"
         if let r = f["recall"] as? Double { line += String(format: ", recall@%d %.4f", neighborCount, r) }
         if let r = f["recall_sampled"] as? Double { line += String(format: ", recall@%d %.4f (1,000 sampled rows)", neighborCount, r) }
         print(line)
