@@ -4,7 +4,12 @@ import MicseSupport
 
 /// Approximate cosine kNN graph by NN-descent (W. Dong, M. Charikar & K. Li, "Efficient k-nearest
 /// neighbor graph construction for generic similarity measures", WWW 2011), initialised from a
-/// random-projection forest as pynndescent does (L. McInnes, `pynndescent/nndescent.py`).
+/// random-projection forest as pynndescent does (L. McInnes, pynndescent 0.7.0 `pynndescent_.py`:
+/// `init_rp_tree`, `build_candidates_owner`, `process_candidates`).
+///
+/// Initial graph: every pair of points sharing a leaf of one of `treeCount` angular random-projection
+/// trees (`RandomProjectionForest`, leaves of at most `leafSize` points), each leaf's dot products
+/// taken by one GEMM; rows still short of k get random points.
 ///
 /// Idea: a neighbour of a neighbour is likely a neighbour. Each iteration, for every point i:
 ///   1. candidates: the neighbours of i not yet joined ("new") and those already joined ("old"),
