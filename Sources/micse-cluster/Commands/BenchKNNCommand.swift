@@ -161,7 +161,7 @@ struct BenchKNNCommand: ParsableCommand {
         if let r = f["recall"] as? Double { line += String(format: ", recall@%d %.4f", neighborCount, r) }
         if let r = f["recall_sampled"] as? Double { line += String(format: ", recall@%d %.4f (1,000 sampled rows)", neighborCount, r) }
         print(line)
-        fflush(stdout)   // progress stays visible when stdout is a file
+        fflush(nil)   // all C streams: progress stays visible when stdout is a file
     }
 
     /// One untimed warm-up, then `runs` timed runs. - Returns: median wall time, all wall times,
