@@ -14,10 +14,10 @@ struct BenchKNNCommand: ParsableCommand {
         commandName: "knn",
         abstract: "Time the exact and the NN-descent cosine kNN graph and report the recall.",
         discussion: """
-        Reads an (N, D) float .npy (e.g. sentence embeddings), or makes a seeded clustered data set
-        with --synthetic N,D. Prints medians of --runs timed runs (after one untimed warm-up) and
-        recall@k of NN-descent against the exact graph. --scaling adds synthetic runs at 10k, 45k and
-        200k points (recall there from 1,000 sampled rows; exact time only up to --exact-limit).
+        Reads an (N, D) float .npy (e.g. sentence embeddings), or makes a seeded clustered data set with --synthetic N,D. \
+        Prints medians of --runs timed runs (after one untimed warm-up), wall and CPU time, and recall@k of NN-descent \
+        against the exact graph. --scaling adds synthetic runs at 10k, 45k and 200k points (recall there from 1,000 \
+        sampled rows; the full exact graph only up to --exact-limit).
 
         Examples:
           micse-cluster bench knn /work/scratch-knn/emb.npy --k 15
