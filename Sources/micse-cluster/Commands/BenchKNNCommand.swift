@@ -144,9 +144,12 @@ struct BenchKNNCommand: ParsableCommand {
         } else {
             var rng = SplitMix64(seed: seed ^ 0xBE7C)
             let sample = (0..<min(1000, data.rows)).map { _ in rng.nextInt(below: data.rows) }
+            let cpuStart = Self.processCPUSeconds()
             let stopwatch = Stopwatch()
             let reference = ExactCosineSearch.neighbors(ofRows: sample, in: data, neighborCount: k, threads: threads)
+            // The full search computes each tile once for two rows: half the per-row cost.
             figures["exact_estimated_s"] = stopwatch.seconds * Double(data.rows) / Double(sample.count) / 2
+            figures["exact_estimated_cpu_s"] = (Self.processCPUSeconds() - cpuStart) * Double(data.rows) / Double(sample.count) / 2
             figures["recall_sampled"] = approximate.graph.recall(ofRows: sample, against: reference.indices)
         }
         return figures
@@ -156,7 +159,7 @@ struct BenchKNNCommand: ParsableCommand {
         func s(_ key: String) -> String { (f[key] as? Double).map { String(format: "%.3f s", $0) } ?? "–" }
         var line = "\(source): \(n) × \(d), k = \(f["k_used"] ?? neighborCount) (auto → \(f["auto_method"] ?? "?"))\n"
         line += "  exact (\(strategy.rawValue), tile \(tileSize)): \(s("exact_s")) (CPU \(s("exact_cpu_s")))"
-        if f["exact_s"] == nil { line += " (estimated from 1,000 rows, halved for symmetry: \(s("exact_estimated_s")))" }
+        if f["exact_s"] == nil { line += " (estimated from 1,000 rows, halved for symmetry: \(s("exact_estimated_s")), CPU \(s("exact_estimated_cpu_s")))" }
         line += "\n  NN-descent: \(s("approx_s")) (CPU \(s("approx_cpu_s"))), \(f["approx_trees"] ?? 0) trees of ≤ \(f["approx_leaf_size"] ?? 0), \(f["approx_max_candidates"] ?? 0) candidates, \(f["approx_iterations"] ?? 0) iterations"
         if let r = f["recall"] as? Double { line += String(format: ", recall@%d %.4f", neighborCount, r) }
         if let r = f["recall_sampled"] as? Double { line += String(format: ", recall@%d %.4f (1,000 sampled rows)", neighborCount, r) }
@@ -193,24 +196,35 @@ struct BenchKNNCommand: ParsableCommand {
         return (parts[0], parts[1])
     }
 
-    /// A seeded Gaussian mixture shaped like sentence embeddings: √N/4 clusters (at least 8) of
-    /// uneven size whose centres are unit Gaussian vectors, points = centre + 0.6·noise·(1 + u)
-    /// with u uniform in [0, 1), so clusters overlap and have fuzzy edges.
+    /// A seeded mixture shaped like sentence embeddings, whose neighbourhoods have a low intrinsic
+    /// dimension (isotropic noise in 384-D would make every point nearly equidistant from its
+    /// cluster, which no real embedding does): √N/4 clusters (at least 8) of uneven size; cluster c
+    /// has a unit-Gaussian centre μ_c and a random basis B_c of 32 directions; a point is
+    /// μ_c + 0.5·B_c·z + 0.1·ε with z ~ N(0, I₃₂) and ε ~ N(0, I_D). (NN-descent reaches recall@15
+    /// ≈ 0.997 on it at N = 12,284, against 0.975 on MiniLM tweet embeddings: a speed benchmark,
+    /// not a recall benchmark.)
     static func clusteredData(rows: Int, columns: Int, seed: UInt64) -> Matrix {
         var rng = SplitMix64(seed: seed)
-        let clusters = max(8, Int(Double(rows).squareRoot() / 4))
+        let clusters = max(8, Int(Double(rows).squareRoot() / 4)), latent = min(32, columns)
         let centres = (0..<(clusters * columns)).map { _ in Float(rng.nextGaussian()) }
+        let bases = (0..<(clusters * columns * latent)).map { _ in Float(rng.nextGaussian()) / Float(latent).squareRoot() }
         let weights = (0..<clusters).map { _ in rng.nextDouble() + 0.2 }
         let total = weights.reduce(0, +)
         var cumulative: [Double] = []
         var running = 0.0
         for w in weights { running += w / total; cumulative.append(running) }
         var values = [Float](repeating: 0, count: rows * columns)
+        var z = [Float](repeating: 0, count: latent)
         for i in 0..<rows {
             let u = rng.nextDouble()
             let c = cumulative.firstIndex { u < $0 } ?? clusters - 1
-            let spread = 0.6 * Float(1 + rng.nextDouble())
-            for t in 0..<columns { values[i * columns + t] = centres[c * columns + t] + spread * Float(rng.nextGaussian()) }
+            for l in 0..<latent { z[l] = Float(rng.nextGaussian()) }
+            for t in 0..<columns {
+                var v = centres[c * columns + t] + 0.1 * Float(rng.nextGaussian())
+                let basis = (c * columns + t) * latent
+                for l in 0..<latent { v += 0.5 * bases[basis + l] * z[l] }
+                values[i * columns + t] = v
+            }
         }
         return Matrix(rows: rows, columns: columns, storage: values)
     }
