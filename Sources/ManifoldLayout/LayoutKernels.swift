@@ -33,9 +33,36 @@ struct EpochParameters {
 @inline(__always)
 func clip(_ x: Float) -> Float { min(4, max(-4, x)) }
 
-/// (d²)^b through Foundation's powf (one libm call per gradient).
+/// (d²)^b for d² > 0, as `exp2(b·log2(d²))` in plain Float arithmetic (no libm: the same bits on
+/// every platform, and several times faster than `powf`). Relative error below 2e-6 (tested
+/// against Foundation.pow). Polynomials use Estrin's scheme to shorten the dependency chain, since
+/// successive negative samples of a vertex are serially dependent.
+///
+///     log2(x) = e + log2(m),  x = m·2^e with m ∈ [√½, √2);  log2(m) = (2/ln 2)·atanh(t),
+///     t = (m − 1)/(m + 1), |t| ≤ 0.172, atanh(t) ≈ t + t³/3 + t⁵/5 + t⁷/7   (error < 2e-8)
+///     2^y = 2^i · exp(g), y = i + f, |f| ≤ ½, g = f·ln 2, exp by Taylor to g⁶   (error < 2e-7)
+///     i = round-to-nearest-even(y) by adding and subtracting 1.5·2²³ (no libm rint call).
 @inline(__always)
-func powb(_ d2: Float, _ b: Float) -> Float { Foundation.powf(d2, b) }
+func powb(_ d2: Float, _ b: Float) -> Float {
+    let x = max(d2, 1e-30)
+    var bits = x.bitPattern
+    var exponent = Int32(bitPattern: (bits >> 23) & 0xFF) - 127
+    bits = (bits & 0x007F_FFFF) | 0x3F80_0000          // m ∈ [1, 2)
+    var m = Float(bitPattern: bits)
+    if m > 1.414_213_5 { m *= 0.5; exponent += 1 }      // m ∈ [√½, √2)
+    let t = (m - 1) / (m + 1)
+    let t2 = t * t
+    let t4 = t2 * t2
+    let series = t * ((1 + t2 * (1.0 / 3)) + t4 * (1.0 / 5 + t2 * (1.0 / 7)))
+    let log2x = Float(exponent) + series * 2.885_390_08   // 2 / ln 2
+    let y = min(max(b * log2x, -126), 126)
+    let i = (y + 12_582_912) - 12_582_912
+    let g = (y - i) * 0.693_147_18                         // f·ln 2
+    let g2 = g * g
+    let g4 = g2 * g2
+    let e = ((1 + g) + g2 * (0.5 + g * (1.0 / 6))) + g4 * ((1.0 / 24 + g * (1.0 / 120)) + g2 * (1.0 / 720))
+    return e * Float(bitPattern: UInt32(Int32(i) + 127) << 23)
+}
 
 /// One epoch of SGD for the head vertices in `vertices`.
 ///

@@ -11,7 +11,20 @@ public struct UMAPTimings: Sendable, Equatable {
     public var initialize = 0.0
     public var layout = 0.0
     public var total: Double { deduplicate + knn + graph + initialize + layout }
+    /// Process CPU seconds (all threads) per stage, for benchmarks on a loaded machine.
+    public var cpuKNN = 0.0, cpuGraph = 0.0, cpuInitialize = 0.0, cpuLayout = 0.0
     public init() {}
+}
+
+/// Process CPU time (all threads), via clock_gettime(CLOCK_PROCESS_CPUTIME_ID).
+struct CPUClock {
+    private let start = CPUClock.now()
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+    var seconds: Double { CPUClock.now() - start }
 }
 
 /// Everything a UMAP fit produces.
@@ -124,6 +137,7 @@ public struct UMAP: Sendable {
 
         // 2. k nearest neighbours (k excludes the point itself; n_neighbors counts it).
         clock = Stopwatch()
+        var cpu = CPUClock()
         var k = config.neighborCount - 1
         if k > unique.rows - 1 {
             notice("n_neighbors \(config.neighborCount) clamped to \(unique.rows) (only \(unique.rows) distinct points)")
@@ -139,10 +153,11 @@ public struct UMAP: Sendable {
         }
         result.graphNeighborCount = knn.neighborCount
         result.timings.knn = clock.seconds
+        result.timings.cpuKNN = cpu.seconds
         progress.progress(stage: "knn", done: 1, total: 1)
 
         // 3. Fuzzy simplicial set, pruned as umap-learn (weights below max/n_epochs never get sampled).
-        clock = Stopwatch()
+        clock = Stopwatch(); cpu = CPUClock()
         let fuzzy = FuzzySimplicialSet.build(knn, localConnectivity: config.localConnectivity,
                                              setOpMixRatio: config.setOpMixRatio).graph
         var maxWeight: Float = 0
@@ -151,9 +166,10 @@ public struct UMAP: Sendable {
         let graph = fuzzy.pruned(below: maxWeight / Float(pruneEpochs))
         result.edgeCount = graph.edgeCount
         result.timings.graph = clock.seconds
+        result.timings.cpuGraph = cpu.seconds
 
         // 4. Initialisation.
-        clock = Stopwatch()
+        clock = Stopwatch(); cpu = CPUClock()
         let initSeed = SplitMix64.derived(from: config.seed, stream: 1).state
         var initRNG = SplitMix64.derived(from: config.seed, stream: 2)
         var initial: [Float]? = nil
@@ -187,15 +203,17 @@ public struct UMAP: Sendable {
             result.initialization = .spectral
         }
         result.timings.initialize = clock.seconds
+        result.timings.cpuInitialize = cpu.seconds
 
         // 5. SGD layout.
-        clock = Stopwatch()
+        clock = Stopwatch(); cpu = CPUClock()
         var optimizer = LayoutOptimizer(graph: graph, initial: initial ?? [], dimension: dimension, epochCount: epochCount,
                                         a: a, b: b, repulsionStrength: config.repulsionStrength,
                                         learningRate: config.learningRate, negativeSampleRate: config.negativeSampleRate,
                                         seed: SplitMix64.derived(from: config.seed, stream: 3).state)
         optimizer.run(untilEpoch: epochCount, threads: threads, progress: progress)
         result.timings.layout = clock.seconds
+        result.timings.cpuLayout = cpu.seconds
 
         // 6. Copy coordinates back to every input row.
         var coordinates = Matrix(rows: data.rows, columns: dimension)

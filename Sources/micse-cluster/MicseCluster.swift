@@ -8,7 +8,7 @@ struct MicseCluster: ParsableCommand {
         commandName: "micse-cluster",
         abstract: "Map a text corpus: embed with a BERT sentence encoder, lay out with UMAP, cluster with k-means, plot.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [UMAPCommand.self, BenchCommand.self]
     )
 
     func run() throws {
