@@ -72,7 +72,6 @@ public struct UMAP: Sendable {
     ///
     /// - Throws: `UMAPError` for bad configuration or input (fewer than 3 rows, NaN/Inf rows, D = 0).
     public func fit(_ data: Matrix, graph: KNNGraph? = nil, progress: ProgressReporter = SilentProgress()) throws -> UMAPResult {
-        let threads = resolvedThreadCount(configuration.threadCount)
         if let graph {
             return try fit(data, deduplicate: false, progress: progress) { rows, _ in
                 guard graph.pointCount == rows.rows else {
@@ -81,7 +80,12 @@ public struct UMAP: Sendable {
                 return graph
             }
         }
-        return try fit(data, progress: progress) { rows, k in exactCosineNeighbors(rows, neighborCount: k, threads: threads) }
+        let configuration = self.configuration
+        return try fit(data, progress: progress) { rows, k in
+            try NearestNeighbors.build(rows, configuration: KNNConfiguration(
+                neighborCount: k, method: configuration.neighborSearch.knnMethod,
+                seed: SplitMix64.derived(from: configuration.seed, stream: 4).state, threads: configuration.threadCount))
+        }
     }
 
     /// Lays out `data` (N, D), asking `neighbors(rows, k)` for the k non-self nearest neighbours of
@@ -105,14 +109,12 @@ public struct UMAP: Sendable {
 
         // 1. Identical rows are laid out once.
         var clock = Stopwatch()
-        let duplicates = deduplicate ? DuplicateRows(data) : nil
-        let unique: Matrix
-        if let duplicates, duplicates.duplicateCount > 0 {
-            unique = data.selectingRows(duplicates.uniqueRows)
+        let found = deduplicate ? DuplicateRows.find(data) : nil
+        let duplicates = found.flatMap { $0.duplicateCount > 0 ? $0 : nil }
+        let unique = duplicates?.unique ?? data
+        if let duplicates {
             result.duplicateCount = duplicates.duplicateCount
-            notice("\(duplicates.duplicateCount) duplicate rows laid out once (\(duplicates.uniqueRows.count) distinct rows)")
-        } else {
-            unique = data
+            notice("\(duplicates.duplicateCount) duplicate rows laid out once (\(unique.rows) distinct rows)")
         }
         result.uniqueCount = unique.rows
         result.timings.deduplicate = clock.seconds
@@ -127,7 +129,7 @@ public struct UMAP: Sendable {
             notice("only \(unique.rows) distinct row(s): UMAP skipped, copies placed at fixed points")
             var coordinates = Matrix(rows: data.rows, columns: dimension)
             for i in 0..<data.rows {
-                let r = duplicates?.representative[i] ?? i
+                let r = duplicates.map { Int($0.representative[i]) } ?? i
                 coordinates[i, 0] = unique.rows == 1 ? 0 : (r == 0 ? -5 : 5)
             }
             result.coordinates = coordinates
@@ -219,7 +221,7 @@ public struct UMAP: Sendable {
         var coordinates = Matrix(rows: data.rows, columns: dimension)
         let embedding = optimizer.embedding
         for i in 0..<data.rows {
-            let r = duplicates?.representative[i] ?? i
+            let r = duplicates.map { Int($0.representative[i]) } ?? i
             for c in 0..<dimension { coordinates[i, c] = embedding[r * dimension + c] }
         }
         result.coordinates = coordinates
