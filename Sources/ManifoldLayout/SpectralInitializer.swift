@@ -23,9 +23,12 @@ import MicseSupport
 // Disconnected graphs (umap-learn `multi_component_layout`): component centroids (of the input
 // rows) are placed first — by a spectral embedding of the affinity exp(−d²) between centroid
 // cosine distances when there are more than 2·dim components, else on the ± unit axes — then
-// each component is laid out spectrally, scaled to half the distance to the nearest other
-// centroid, and shifted there. Components smaller than 2·dim (or ≤ dim + 1) points are spread
-// uniformly in that box. More than 3,000 components: centroids on a square grid instead.
+// each component is laid out spectrally, scaled so that it fits in a ball of radius half the
+// distance to the nearest other centroid, and shifted there. (umap-learn scales by the largest
+// |coordinate| instead, so a component's corners can reach into its neighbour's box; scaling by the
+// largest row norm keeps the balls disjoint.) Components smaller than 2·dim (or ≤ dim + 1) points
+// are spread uniformly in the cube inscribed in that ball. More than 3,000 components: centroids
+// on a square grid instead.
 
 /// How the spectral solve of one connected graph went.
 public enum SpectralSolveStatus: Sendable, Equatable {
@@ -150,9 +153,13 @@ public enum SpectralInitializer {
                 if label == largest { largestStatus = solved.status }
                 if !isConverged(solved.status) { allConverged = false }
                 if let vectors = solved.vectors {
-                    var maxAbs = 0.0
-                    for x in vectors { maxAbs = max(maxAbs, abs(x)) }
-                    let expansion = maxAbs > 0 ? dataRange / maxAbs : 0
+                    var maxNorm = 0.0
+                    for local in vertices.indices {
+                        var s = 0.0
+                        for c in 0..<dimension { s += vectors[local * dimension + c] * vectors[local * dimension + c] }
+                        maxNorm = max(maxNorm, s.squareRoot())
+                    }
+                    let expansion = maxNorm > 0 ? dataRange / maxNorm : 0
                     for (local, v) in vertices.enumerated() {
                         for c in 0..<dimension {
                             result[v * dimension + c] = vectors[local * dimension + c] * expansion + meta[label * dimension + c]
@@ -165,7 +172,8 @@ public enum SpectralInitializer {
                 randomCount += 1
                 for v in vertices {
                     for c in 0..<dimension {
-                        result[v * dimension + c] = (rng.nextDouble() * 2 - 1) * dataRange + meta[label * dimension + c]
+                        result[v * dimension + c] = (rng.nextDouble() * 2 - 1) * dataRange / Double(dimension).squareRoot()
+                            + meta[label * dimension + c]
                     }
                 }
             }

@@ -74,7 +74,18 @@ struct FuzzyFixture: Decodable {
     let knn_indices: [[Int]]
     let knn_dists: [[Double]]
     let cases: [Case]
+    struct COO: Decodable { let n: Int; let rows: [Int]; let cols: [Int]; let values: [Double] }
+    let spectral_graph: COO
     let spectral: [[Double]]
+
+    /// umap-learn's connected fuzzy graph of the spectral case, as CSR.
+    var spectralGraph: SparseGraph {
+        let g = spectral_graph
+        var offsets = [Int](repeating: 0, count: g.n + 1)
+        for r in g.rows { offsets[r + 1] += 1 }
+        for i in 0..<g.n { offsets[i + 1] += offsets[i] }
+        return SparseGraph(pointCount: g.n, rowOffsets: offsets, columns: g.cols.map { Int32($0) }, weights: g.values.map { Float($0) })
+    }
 
     static func load() throws -> FuzzyFixture {
         try JSONDecoder().decode(FuzzyFixture.self, from: Data(contentsOf: fixtureURL("umap_fuzzy_blobs.json")))

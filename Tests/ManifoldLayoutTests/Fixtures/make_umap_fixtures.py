@@ -8,8 +8,9 @@ Writes, next to this script:
                          umap-learn's exact cosine kNN (n_neighbors=6, self in column 0), rho, sigma
                          (smooth_knn_dist) and the symmetric fuzzy graph (fuzzy_simplicial_set) as COO,
                          for local_connectivity 1.0 and 1.5 and set_op_mix_ratio 1.0 and 0.5;
-                         plus the first two non-trivial eigenvectors of its normalised Laplacian
-                         (umap-learn spectral_layout on the graph).
+                         plus the first two non-trivial eigenvectors of the normalised Laplacian
+                         (umap-learn spectral_layout) of a connected fuzzy graph (120 x 5 blobs,
+                         cluster_std 3, random_state 1, n_neighbors 15), with that graph as COO.
   umap_ab_params.json    find_ab_params for a few (spread, min_dist) pairs.
 """
 import json
@@ -56,7 +57,15 @@ def main():
         cases.append(case)
         if lc == 1.0 and mix == 1.0:
             graph_default = graph
-    spectral = spectral_layout(x, graph_default, 2, np.random.RandomState(0))
+    # Spectral layout on a connected graph (blobs with overlapping clusters, n_neighbors=15).
+    xs, _ = make_blobs(n_samples=120, n_features=5, centers=3, cluster_std=3.0, random_state=1)
+    xs = xs.astype(np.float32)
+    gs, _, _ = fuzzy_simplicial_set(xs, 15, np.random.RandomState(0), "cosine")
+    from scipy.sparse.csgraph import connected_components
+    assert connected_components(gs)[0] == 1, "spectral fixture graph must be connected"
+    spectral = spectral_layout(xs, gs, 2, np.random.RandomState(0))
+    gs = gs.tocoo()
+    order = np.lexsort((gs.col, gs.row))
     out = {
         "generator": "make_umap_fixtures.py",
         "umap_learn": umap.__version__,
@@ -67,6 +76,8 @@ def main():
         "knn_indices": knn_i.tolist(),
         "knn_dists": knn_d.astype(float).tolist(),
         "cases": cases,
+        "spectral_graph": {"n": int(xs.shape[0]), "rows": gs.row[order].tolist(), "cols": gs.col[order].tolist(),
+                           "values": gs.data[order].astype(float).tolist()},
         "spectral": np.asarray(spectral).astype(float).tolist(),
     }
     with open(os.path.join(HERE, "umap_fuzzy_blobs.json"), "w") as f:
