@@ -102,23 +102,64 @@ func optimizeEpochChunk(vertices: Range<Int>, parameters p: EpochParameters,
 
             let negatives = Int((n - epochOfNextNegativeSample[e]) / epochsPerNegativeSample[e])
             if negatives > 0 {
-                for _ in 0..<negatives {
-                    let k = rng.nextInt(below: p.pointCount)
-                    if k == j { continue }
-                    let other = snapshot + k * dim
-                    var d2: Float = 0
-                    for d in 0..<dim { let t = current[d] - other[d]; d2 += t * t }
-                    guard d2 > 0 else { continue }   // umap-learn: grad_d = 0 when d² = 0
-                    let pd2b = powb(d2, p.b)
-                    let coefficient = twoGammaB / ((0.001 + d2) * (p.a * pd2b + 1))
-                    for d in 0..<dim {
-                        current[d] += clip(coefficient * (current[d] - other[d])) * p.alpha
+                if dim == 2 {
+                    repelPlanar(head: j, current: current, count: negatives, p: p, twoGammaB: twoGammaB,
+                                snapshot: snapshot, rng: &rng)
+                } else {
+                    for _ in 0..<negatives {
+                        let k = rng.nextInt(below: p.pointCount)
+                        if k == j { continue }
+                        let other = snapshot + k * dim
+                        var d2: Float = 0
+                        for d in 0..<dim { let t = current[d] - other[d]; d2 += t * t }
+                        guard d2 > 0 else { continue }   // umap-learn: grad_d = 0 when d² = 0
+                        let pd2b = powb(d2, p.b)
+                        let coefficient = twoGammaB / ((0.001 + d2) * (p.a * pd2b + 1))
+                        for d in 0..<dim {
+                            current[d] += clip(coefficient * (current[d] - other[d])) * p.alpha
+                        }
                     }
                 }
             }
             // As umap-learn, also when int() truncated a negative count towards 0.
             epochOfNextNegativeSample[e] += Double(negatives) * epochsPerNegativeSample[e]
         }
+    }
+}
+
+/// The negative samples of one positive sample, for 2-D layouts, applied sequentially as
+/// umap-learn does, but evaluated four at a time: sample i's gradient is taken at the position
+/// left by samples before its group of four (so the four evaluations are independent and overlap
+/// in the pipeline), then the four clipped steps are applied in order. With α ≤ 1 and the
+/// repulsive coefficient bounded, the difference from strictly sequential evaluation is a
+/// second-order term; the result is still deterministic.
+@inline(__always)
+func repelPlanar(head j: Int, current: UnsafeMutablePointer<Float>, count: Int, p: EpochParameters,
+                 twoGammaB: Float, snapshot: UnsafePointer<Float>, rng: inout SplitMixStream) {
+    var remaining = count
+    while remaining > 0 {
+        let group = min(4, remaining)
+        remaining -= group
+        let x = current[0], y = current[1]
+        var dx = SIMD4<Float>(repeating: 0), dy = SIMD4<Float>(repeating: 0)
+        var valid = SIMD4<Float>(repeating: 0)
+        for t in 0..<group {
+            let k = rng.nextInt(below: p.pointCount)
+            if k == j { continue }
+            dx[t] = x - snapshot[2 * k]
+            dy[t] = y - snapshot[2 * k + 1]
+            valid[t] = 1
+        }
+        let d2 = dx * dx + dy * dy
+        var coefficient = SIMD4<Float>(repeating: 0)
+        for t in 0..<4 where d2[t] > 0 && valid[t] > 0 {
+            coefficient[t] = twoGammaB / ((0.001 + d2[t]) * (p.a * powb(d2[t], p.b) + 1))
+        }
+        let gx = (coefficient * dx).clamped(lowerBound: SIMD4(repeating: -4), upperBound: SIMD4(repeating: 4)) * p.alpha
+        let gy = (coefficient * dy).clamped(lowerBound: SIMD4(repeating: -4), upperBound: SIMD4(repeating: 4)) * p.alpha
+        var nx = x, ny = y
+        for t in 0..<group { nx += gx[t]; ny += gy[t] }
+        current[0] = nx; current[1] = ny
     }
 }
 
