@@ -128,38 +128,38 @@ func optimizeEpochChunk(vertices: Range<Int>, parameters p: EpochParameters,
 }
 
 /// The negative samples of one positive sample, for 2-D layouts, applied sequentially as
-/// umap-learn does, but evaluated four at a time: sample i's gradient is taken at the position
-/// left by samples before its group of four (so the four evaluations are independent and overlap
-/// in the pipeline), then the four clipped steps are applied in order. With α ≤ 1 and the
+/// umap-learn does, but evaluated four at a time: sample i's gradient is taken at the position left
+/// by the samples before its group of four (so the four evaluations are independent and overlap in
+/// the pipeline), then the four clipped steps are added in order. (A SIMD4 version was slower.) With α ≤ 1 and the
 /// repulsive coefficient bounded, the difference from strictly sequential evaluation is a
 /// second-order term; the result is still deterministic.
 @inline(__always)
 func repelPlanar(head j: Int, current: UnsafeMutablePointer<Float>, count: Int, p: EpochParameters,
                  twoGammaB: Float, snapshot: UnsafePointer<Float>, rng: inout SplitMixStream) {
+    // One repulsive step against the snapshot position of vertex k (k < 0: no sample).
+    @inline(__always)
+    func step(_ x: Float, _ y: Float, _ k: Int) -> (Float, Float) {
+        guard k >= 0 else { return (0, 0) }
+        let dx = x - snapshot[2 * k], dy = y - snapshot[2 * k + 1]
+        let d2 = dx * dx + dy * dy
+        guard d2 > 0 else { return (0, 0) }   // umap-learn: grad_d = 0 when d² = 0
+        let coefficient = twoGammaB / ((0.001 + d2) * (p.a * powb(d2, p.b) + 1))
+        return (clip(coefficient * dx) * p.alpha, clip(coefficient * dy) * p.alpha)
+    }
+    @inline(__always)
+    func draw(_ available: Bool) -> Int {
+        guard available else { return -1 }
+        let k = rng.nextInt(below: p.pointCount)
+        return k == j ? -1 : k
+    }
     var remaining = count
     while remaining > 0 {
-        let group = min(4, remaining)
-        remaining -= group
+        let k0 = draw(true), k1 = draw(remaining > 1), k2 = draw(remaining > 2), k3 = draw(remaining > 3)
+        remaining -= min(4, remaining)
         let x = current[0], y = current[1]
-        var dx = SIMD4<Float>(repeating: 0), dy = SIMD4<Float>(repeating: 0)
-        var valid = SIMD4<Float>(repeating: 0)
-        for t in 0..<group {
-            let k = rng.nextInt(below: p.pointCount)
-            if k == j { continue }
-            dx[t] = x - snapshot[2 * k]
-            dy[t] = y - snapshot[2 * k + 1]
-            valid[t] = 1
-        }
-        let d2 = dx * dx + dy * dy
-        var coefficient = SIMD4<Float>(repeating: 0)
-        for t in 0..<4 where d2[t] > 0 && valid[t] > 0 {
-            coefficient[t] = twoGammaB / ((0.001 + d2[t]) * (p.a * powb(d2[t], p.b) + 1))
-        }
-        let gx = (coefficient * dx).clamped(lowerBound: SIMD4(repeating: -4), upperBound: SIMD4(repeating: 4)) * p.alpha
-        let gy = (coefficient * dy).clamped(lowerBound: SIMD4(repeating: -4), upperBound: SIMD4(repeating: 4)) * p.alpha
-        var nx = x, ny = y
-        for t in 0..<group { nx += gx[t]; ny += gy[t] }
-        current[0] = nx; current[1] = ny
+        let g0 = step(x, y, k0), g1 = step(x, y, k1), g2 = step(x, y, k2), g3 = step(x, y, k3)
+        current[0] = (((x + g0.0) + g1.0) + g2.0) + g3.0
+        current[1] = (((y + g0.1) + g1.1) + g2.1) + g3.1
     }
 }
 
