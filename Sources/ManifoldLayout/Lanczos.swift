@@ -18,7 +18,7 @@ struct LanczosResult {
 }
 
 func lanczosSmallest(_ op: NormalizedLaplacian, count: Int, seed: UInt64, maxBasis requestedBasis: Int,
-                     maxRestarts: Int, tolerance: Double = 1e-5) -> LanczosResult {
+                     maxRestarts: Int, tolerance: Double = 1e-4) -> LanczosResult {
     let n = op.graph.pointCount
     // Basis memory bounded at 2^24 doubles (128 MiB); at least count + 8 vectors.
     let basisLimit = max(count + 8, min(requestedBasis, n - 1, (1 << 24) / max(1, n)))

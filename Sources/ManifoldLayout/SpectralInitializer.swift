@@ -15,7 +15,7 @@ import MicseSupport
 // - larger: Lanczos on L with full reorthogonalisation, in the subspace orthogonal to u (the
 //   trivial eigenvector is known exactly and projected out, so the wanted pairs are the
 //   *smallest* Ritz pairs), tridiagonal Rayleigh–Ritz by LAPACK, converged when every wanted
-//   residual ‖L y − θ y‖ = |β_m s_mi| ≤ 1e-5; explicit restarts from the sum of the wanted Ritz
+//   residual ‖L y − θ y‖ = |β_m s_mi| ≤ 1e-4 (umap-learn asks ARPACK for tol 1e-4); explicit restarts from the sum of the wanted Ritz
 //   vectors when the basis is full. Bounded: at most `maxRestarts` × basis matvecs.
 // Each eigenvector's sign is fixed so that its largest-magnitude entry is positive (scikit-learn's
 // `_deterministic_vector_sign_flip`), so the initialisation does not depend on the solver's start.
