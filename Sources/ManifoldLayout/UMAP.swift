@@ -101,7 +101,7 @@ public struct UMAP: Sendable {
         try config.validate()
         guard data.columns > 0 else { throw UMAPError.emptyDimension }
         guard data.rows >= 3 else { throw UMAPError.tooFewPoints(count: data.rows) }
-        if let row = data.firstNonFiniteRow() { throw UMAPError.nonFiniteRow(row: row) }
+        if let row = data.firstNonFiniteRow() { throw UMAPError.nonFiniteRow(row: row + 1) }
         let dimension = config.componentCount
         let threads = resolvedThreadCount(config.threadCount)
         var result = UMAPResult(coordinates: Matrix(rows: data.rows, columns: dimension))

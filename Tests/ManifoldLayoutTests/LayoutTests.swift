@@ -170,12 +170,12 @@ struct UMAPFrontEndTests {
         #expect(throws: UMAPError.tooFewPoints(count: 2)) { try UMAP().fit(Matrix([[1, 2], [3, 4]])) }
         var rows: [[Float]] = (0..<10).map { [Float($0), 1] }
         rows[7][1] = .nan
-        #expect(throws: UMAPError.nonFiniteRow(row: 7)) { try UMAP().fit(Matrix(rows)) }
+        #expect(throws: UMAPError.nonFiniteRow(row: 8)) { try UMAP().fit(Matrix(rows)) }
         rows[7][1] = .infinity
-        #expect(throws: UMAPError.nonFiniteRow(row: 7)) { try UMAP().fit(Matrix(rows)) }
+        #expect(throws: UMAPError.nonFiniteRow(row: 8)) { try UMAP().fit(Matrix(rows)) }
         #expect(throws: UMAPError.self) { try UMAP(configuration: UMAPConfiguration(minDistance: 2, spread: 1)).fit(Matrix([[1], [2], [3]])) }
         #expect(throws: UMAPError.emptyDimension) { try UMAP().fit(Matrix(rows: 5, columns: 0)) }
-        #expect(UMAPError.nonFiniteRow(row: 7).description.contains("row 7"))
+        #expect(UMAPError.nonFiniteRow(row: 8).description.contains("row 8"))
     }
 
     @Test("few points: n_neighbors is clamped with a notice")

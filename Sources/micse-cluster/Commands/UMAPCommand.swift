@@ -11,8 +11,7 @@ struct UMAPCommand: ParsableCommand {
         commandName: "umap",
         abstract: "Lay out embeddings (.npy, N×D) in 2-D with UMAP (umap-learn defaults, cosine metric).",
         discussion: """
-        Writes coordinates as .npy (float32, N×dim) or .csv (columns id,x,y). Identical rows are laid out
-        once and share coordinates. With a seed (default 42) the output is identical for any --threads.
+        Writes coordinates as .npy (float32, N×dim) or .csv (columns id,x,y). Identical rows are laid out once and share coordinates. With a seed (default 42) the output is identical for any --threads.
 
         Example:
           micse-cluster umap embeddings.npy --output coords.csv --neighbors 15 --min-dist 0.1 --seed 7
