@@ -190,10 +190,15 @@ public enum ExactCosineSearch {
                 if v >= worstOfColumns[c] { lists.offer(row: columnStart + c, similarity: v, index: Int32(row)) }
             }
             while c + 16 <= columnCount {
-                let v = UnsafeRawPointer(values + c).loadUnaligned(as: SIMD16<Float>.self)
-                let w = UnsafeRawPointer(worstOfColumns + c).loadUnaligned(as: SIMD16<Float>.self)
-                let keep = (v .>= w) .| (v .>= SIMD16(repeating: lists.worst[row]))
-                if any(keep) { for t in c..<(c + 16) { offerBoth(t) } }
+                // v ≥ worst[row] or v ≥ worst[column] ⇔ v ≥ min(worst[row], worst[column]): a
+                // branch-free compare and OR over 16 lanes that LLVM vectorises; candidates are rare.
+                let rowWorst = lists.worst[row]
+                var hit: UInt32 = 0
+                for t in c..<(c + 16) {
+                    let bound = Swift.min(rowWorst, worstOfColumns[t])
+                    hit |= values[t] >= bound ? 1 : 0
+                }
+                if hit != 0 { for t in c..<(c + 16) { offerBoth(t) } }
                 c += 16
             }
             while c < columnCount { offerBoth(c); c += 1 }

@@ -4,7 +4,12 @@ import MicseSupport
 
 /// Approximate cosine kNN graph by NN-descent (W. Dong, M. Charikar & K. Li, "Efficient k-nearest
 /// neighbor graph construction for generic similarity measures", WWW 2011), initialised from a
-/// random-projection forest as pynndescent does (L. McInnes, `pynndescent/nndescent.py`).
+/// random-projection forest as pynndescent does (L. McInnes, pynndescent 0.7.0 `pynndescent_.py`:
+/// `init_rp_tree`, `build_candidates_owner`, `process_candidates`).
+///
+/// Initial graph: every pair of points sharing a leaf of one of `treeCount` angular random-projection
+/// trees (`RandomProjectionForest`, leaves of at most `leafSize` points), each leaf's dot products
+/// taken by one GEMM; rows still short of k get random points.
 ///
 /// Idea: a neighbour of a neighbour is likely a neighbour. Each iteration, for every point i:
 ///   1. candidates: the neighbours of i not yet joined ("new") and those already joined ("old"),
@@ -52,13 +57,16 @@ public enum NNDescent {
         precondition(n >= 2 && k >= 1 && k < n, "NNDescent: need 1 ≤ k < N (k = \(k), N = \(n))")
         let threadCount = resolvedThreadCount(threads)
         var statistics = Statistics()
-        statistics.treeCount = max(1, parameters.treeCount ?? min(32, 5 + Int((Double(n).squareRoot() / 20).rounded())))
-        statistics.leafSize = max(2, parameters.leafSize ?? max(10, k))
+        statistics.treeCount = max(1, parameters.treeCount ?? max(8, min(32, Int((4 * log10(Double(n))).rounded()))))
+        statistics.leafSize = max(2, parameters.leafSize ?? max(60, min(256, 5 * k)))
         statistics.maxCandidates = max(1, parameters.maxCandidates ?? max(k, 20))
         let maxIterations = max(0, parameters.maxIterations ?? max(5, Int(log2(Double(n)).rounded())))
         let stopBelow = parameters.delta * Double(n) * Double(k)
 
         let normalized = data.l2Normalized()
+        let previousBLASThreads = BLAS.threadCount
+        BLAS.setThreadCount(1)   // GEMMs run inside parallel chunks
+        defer { BLAS.setThreadCount(previousBLASThreads) }
         let lists = NeighborLists.allocate(rows: n, k: k)
         defer { lists.deallocate() }
         normalized.withUnsafeBufferPointer { buffer in
@@ -80,26 +88,56 @@ public enum NNDescent {
         return (graph, statistics)
     }
 
-    /// The initial graph: every pair of points sharing a leaf of some tree, then random points for
-    /// rows still short of k (tiny leaves). Rows are owned by chunks, so no two threads write a row.
+    /// The initial graph: every pair of points sharing a leaf of some tree (proposed in parallel,
+    /// applied by row owners, one tree at a time, as pynndescent's `init_rp_tree`), then random
+    /// points for rows still short of k.
     private static func initialize(_ lists: NeighborLists, from forest: RandomProjectionForest, x: UnsafePointer<Float>,
                                    n: Int, dimension d: Int, seed: UInt64, threads: Int) {
-        let chunks = min(n, 64)
-        let shared = UnsafeSendableBox((forest, x))
-        parallelFor(chunks: chunks, threads: threads) { chunk in
-            let (forest, x) = shared.value
-            for p in chunkRange(chunk, of: chunks, count: n) {
-                let xp = x + p * d
-                for tree in forest.orders.indices {
-                    let order = forest.orders[tree], bounds = forest.leafBounds[tree]
-                    for position in Int(bounds[2 * p])..<Int(bounds[2 * p + 1]) {
-                        let q = order[position]
-                        guard Int(q) != p, !lists.contains(row: p, index: q) else { continue }
-                        let distance = max(0, 1 - dotProduct(xp, x + Int(q) * d, dimension: d))
-                        lists.offer(row: p, distance: distance, index: q)
+        for tree in forest.orders.indices {
+            let order = forest.orders[tree], starts = forest.leafStarts[tree]
+            let leafCount = starts.count - 1
+            let chunks = min(leafCount, 64)
+            var proposals = [[ProposedUpdate]](repeating: [], count: chunks)
+            proposals.withUnsafeMutableBufferPointer { slots in
+                let shared = UnsafeSendableBox((x, slots))
+                parallelFor(chunks: chunks, threads: threads) { chunk in
+                    let (x, slots) = shared.value
+                    var out: [ProposedUpdate] = []
+                    // A leaf's rows are gathered and all their dot products taken by one GEMM
+                    // (OpenBLAS's wide kernels beat pairwise SIMD dots several times at this size).
+                    let leafCapacity = (chunkRange(chunk, of: chunks, count: leafCount).map { Int(starts[$0 + 1] - starts[$0]) }.max() ?? 0)
+                    let rows = UnsafeMutablePointer<Float>.allocate(capacity: max(1, leafCapacity * d))
+                    let gram = UnsafeMutablePointer<Float>.allocate(capacity: max(1, leafCapacity * leafCapacity))
+                    defer { rows.deallocate(); gram.deallocate() }
+                    for leaf in chunkRange(chunk, of: chunks, count: leafCount) {
+                        let start = Int(starts[leaf]), size = Int(starts[leaf + 1]) - start
+                        guard size > 1 else { continue }
+                        for a in 0..<size { (rows + a * d).update(from: x + Int(order[start + a]) * d, count: d) }
+                        BLAS.sgemm(.noTranspose, .transpose, m: size, n: size, k: d, a: rows, lda: d, b: rows, ldb: d,
+                                   c: gram, ldc: size)
+                        for a in 0..<size {
+                            let p = Int(order[start + a])
+                            for b in (a + 1)..<size {
+                                let q = Int(order[start + b])
+                                if lists.contains(row: p, index: Int32(q)) && lists.contains(row: q, index: Int32(p)) { continue }
+                                let distance = max(0, 1 - gram[a * size + b])
+                                if distance <= lists.threshold(p) || distance <= lists.threshold(q) {
+                                    out.append(ProposedUpdate(p: Int32(p), q: Int32(q), distance: distance))
+                                }
+                            }
+                        }
                     }
+                    slots[chunk] = out
                 }
-                guard lists.indices[p * lists.k + lists.k - 1] == .max else { continue }
+            }
+            _ = applyProposals(proposals, to: lists, n: n, threads: threads)
+        }
+        let chunks = min(n, 64)
+        let shared = UnsafeSendableBox(x)
+        parallelFor(chunks: chunks, threads: threads) { chunk in
+            let x = shared.value
+            for p in chunkRange(chunk, of: chunks, count: n) where lists.indices[p * lists.k + lists.k - 1] == .max {
+                let xp = x + p * d
                 var rng = SplitMix64.derived(from: seed ^ 0x5EED_F111, stream: UInt64(p))
                 var attempts = 0
                 while lists.indices[p * lists.k + lists.k - 1] == .max && attempts < 4 * lists.k {
@@ -120,10 +158,49 @@ public enum NNDescent {
     }
 }
 
+/// A proposed graph change: q for p's list and p for q's, at `distance`.
+struct ProposedUpdate { var p: Int32; var q: Int32; var distance: Float }
+
+/// Computes d(p, q) and records the pair if it would enter p's or q's list as they stand. Pairs
+/// already listed both ways are skipped before the distance is computed (a k-entry scan is far
+/// cheaper than a D-dimensional dot product).
+@inline(__always)
+func proposePair(_ p: Int, _ q: Int, lists: NeighborLists, x: UnsafePointer<Float>, dimension d: Int,
+                 into out: inout [ProposedUpdate]) {
+    guard p != q, !(lists.contains(row: p, index: Int32(q)) && lists.contains(row: q, index: Int32(p))) else { return }
+    let distance = max(0, 1 - dotProduct(x + p * d, x + q * d, dimension: d))
+    if distance <= lists.threshold(p) || distance <= lists.threshold(q) {
+        out.append(ProposedUpdate(p: Int32(p), q: Int32(q), distance: distance))
+    }
+}
+
+/// Applies proposals (q to p's list and p to q's): each worker owns a range of rows and walks all
+/// proposals in order, so the outcome does not depend on the thread count.
+/// - Returns: how many list entries changed.
+func applyProposals(_ proposals: [[ProposedUpdate]], to lists: NeighborLists, n: Int, threads: Int) -> Int {
+    let workers = min(threads, n)
+    var changedPerWorker = [Int](repeating: 0, count: workers)
+    changedPerWorker.withUnsafeMutableBufferPointer { counts in
+        let shared = UnsafeSendableBox((proposals, counts))
+        parallelFor(chunks: workers, threads: workers) { worker in
+            let (proposals, counts) = shared.value
+            let owned = chunkRange(worker, of: workers, count: n)
+            var changed = 0
+            for chunk in proposals {
+                for u in chunk {
+                    let p = Int(u.p), q = Int(u.q)
+                    if owned.contains(p), lists.offer(row: p, distance: u.distance, index: u.q) { changed += 1 }
+                    if owned.contains(q), lists.offer(row: q, distance: u.distance, index: u.p) { changed += 1 }
+                }
+            }
+            counts[worker] = changed
+        }
+    }
+    return changedPerWorker.reduce(0, +)
+}
+
 /// One NN-descent iteration's buffers and steps (candidate sampling, local join, applying updates).
 private struct LocalJoin {
-    struct Update { var p: Int32; var q: Int32; var distance: Float }
-
     let lists: NeighborLists
     let x: UnsafePointer<Float>
     let n: Int, dimension: Int, maxCandidates: Int, seed: UInt64, threads: Int
@@ -156,7 +233,7 @@ private struct LocalJoin {
         for blockStart in stride(from: 0, to: n, by: Self.blockSize) {
             let block = blockStart..<min(n, blockStart + Self.blockSize)
             let proposals = propose(block)
-            changed += apply(proposals)
+            changed += applyProposals(proposals, to: lists, n: n, threads: threads)
         }
         return changed
     }
@@ -198,7 +275,11 @@ private struct LocalJoin {
                     if owned.contains(Int(j)) { add(Int(j), Int32(i), priority, isNew) }
                 }
             }
-            for i in owned {
+        }
+        // Only after every chunk has read the flags: the forward edges sampled as new become old.
+        parallelFor(chunks: chunks, threads: threads) { chunk in
+            let s = me.value, k = s.lists.k, m = s.maxCandidates
+            for i in chunkRange(chunk, of: chunks, count: s.n) {
                 let items = s.newCandidates + i * m, count = Int(s.newCounts[i])
                 for slot in (i * k)..<(i * k + k) where s.lists.isNew[slot] {
                     let j = s.lists.indices[slot]
@@ -210,60 +291,32 @@ private struct LocalJoin {
 
     /// Step 2 for the points of `block`: the local joins, read-only on the lists. A pair is proposed
     /// only if it would enter at least one of the two lists as they stand.
-    private func propose(_ block: Range<Int>) -> [[Update]] {
+    private func propose(_ block: Range<Int>) -> [[ProposedUpdate]] {
         let chunks = min(block.count, Self.chunksPerBlock)
-        var proposals = [[Update]](repeating: [], count: chunks)
+        var proposals = [[ProposedUpdate]](repeating: [], count: chunks)
         proposals.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendableBox((self, slots))
             parallelFor(chunks: chunks, threads: threads) { chunk in
                 let (s, slots) = shared.value
-                let m = s.maxCandidates, d = s.dimension
-                var out: [Update] = []
+                let m = s.maxCandidates
+                var out: [ProposedUpdate] = []
                 for r in chunkRange(chunk, of: chunks, count: block.count) {
                     let i = block.lowerBound + r
                     let news = s.newCandidates + i * m, newCount = Int(s.newCounts[i])
                     let olds = s.oldCandidates + i * m, oldCount = Int(s.oldCounts[i])
                     for a in 0..<newCount {
                         let p = Int(news[a])
-                        let xp = s.x + p * d
-                        let thresholdP = s.lists.threshold(p)
-                        @inline(__always) func consider(_ q: Int) {
-                            let distance = max(0, 1 - dotProduct(xp, s.x + q * d, dimension: d))
-                            if distance <= thresholdP || distance <= s.lists.threshold(q) {
-                                out.append(Update(p: Int32(p), q: Int32(q), distance: distance))
-                            }
+                        for b in (a + 1)..<max(a + 1, newCount) {
+                            proposePair(p, Int(news[b]), lists: s.lists, x: s.x, dimension: s.dimension, into: &out)
                         }
-                        for b in (a + 1)..<max(a + 1, newCount) { consider(Int(news[b])) }
-                        for b in 0..<oldCount where Int(olds[b]) != p { consider(Int(olds[b])) }
+                        for b in 0..<oldCount {
+                            proposePair(p, Int(olds[b]), lists: s.lists, x: s.x, dimension: s.dimension, into: &out)
+                        }
                     }
                 }
                 slots[chunk] = out
             }
         }
         return proposals
-    }
-
-    /// Step 3: applies the proposals (q to p's list and p to q's), each worker for its own rows,
-    /// all in proposal order. - Returns: how many list entries changed.
-    private func apply(_ proposals: [[Update]]) -> Int {
-        let workers = min(threads, n)
-        var changedPerWorker = [Int](repeating: 0, count: workers)
-        changedPerWorker.withUnsafeMutableBufferPointer { counts in
-            let shared = UnsafeSendableBox((lists, proposals, counts))
-            parallelFor(chunks: workers, threads: workers) { worker in
-                let (lists, proposals, counts) = shared.value
-                let owned = chunkRange(worker, of: workers, count: n)
-                var changed = 0
-                for chunk in proposals {
-                    for u in chunk {
-                        let p = Int(u.p), q = Int(u.q)
-                        if owned.contains(p), lists.offer(row: p, distance: u.distance, index: u.q) { changed += 1 }
-                        if owned.contains(q), lists.offer(row: q, distance: u.distance, index: u.p) { changed += 1 }
-                    }
-                }
-                counts[worker] = changed
-            }
-        }
-        return changedPerWorker.reduce(0, +)
     }
 }

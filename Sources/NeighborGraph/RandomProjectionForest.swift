@@ -11,9 +11,8 @@ import MicseSupport
 struct RandomProjectionForest {
     /// Per tree, a permutation of 0..<N in which every leaf is a contiguous range.
     let orders: [[Int32]]
-    /// Per tree and point, the leaf of the point as a half-open range into `orders[tree]`:
-    /// `leafBounds[tree][2p]` and `leafBounds[tree][2p + 1]`.
-    let leafBounds: [[Int32]]
+    /// Per tree, where its leaves start in `orders[tree]`, ascending, then N.
+    let leafStarts: [[Int32]]
 
     /// Grows `treeCount` trees (in parallel; tree t draws from stream t of `seed`, so the forest
     /// does not depend on the thread count).
@@ -34,23 +33,19 @@ struct RandomProjectionForest {
                 }
             }
         }
-        return RandomProjectionForest(orders: orders, leafBounds: bounds)
+        return RandomProjectionForest(orders: orders, leafStarts: bounds)
     }
 
     private static func growTree(_ x: UnsafePointer<Float>, n: Int, dimension d: Int, leafSize: Int,
                                  rng: inout SplitMix64) -> ([Int32], [Int32]) {
         var order = (0..<n).map { Int32($0) }
-        var bounds = [Int32](repeating: 0, count: 2 * n)
+        var leaves: [(Int, Int)] = []
         var normal = [Float](repeating: 0, count: d)
         var pending: [(Int, Int)] = [(0, n)]
         while let (start, end) = pending.popLast() {
             let count = end - start
             if count <= max(1, leafSize) {
-                for position in start..<end {
-                    let p = Int(order[position])
-                    bounds[2 * p] = Int32(start)
-                    bounds[2 * p + 1] = Int32(end)
-                }
+                leaves.append((start, end))
                 continue
             }
             let first = Int(order[start + rng.nextInt(below: count)])
@@ -71,6 +66,7 @@ struct RandomProjectionForest {
             pending.append((start, middle))
             pending.append((middle, end))
         }
-        return (order, bounds)
+        let starts = leaves.map { Int32($0.0) }.sorted() + [Int32(n)]
+        return (order, starts)
     }
 }

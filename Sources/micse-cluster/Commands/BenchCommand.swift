@@ -1,10 +1,12 @@
 import ArgumentParser
 
-/// `micse-cluster bench <stage>`: repeatable benchmarks, one subcommand per stage.
+/// `micse-cluster bench <stage>`: repeatable timings of one stage, to compare with the Python peers
+/// in /work/shared/bench (see Tests/Benchmarks/compare_<stage>.sh).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks of the pipeline stages (per-stage times, growth with N).",
-        discussion: "Example:\n  micse-cluster bench umap embeddings.npy --runs 3",
-        subcommands: [BenchUMAPCommand.self])
+        abstract: "Time one stage of the pipeline on given or synthetic data.",
+        discussion: "Examples:\n  micse-cluster bench knn embeddings.npy --k 15\n  micse-cluster bench umap embeddings.npy --runs 3",
+        subcommands: [BenchKNNCommand.self, BenchUMAPCommand.self]
+    )
 }
