@@ -18,7 +18,7 @@ struct LanczosResult {
 }
 
 func lanczosSmallest(_ op: NormalizedLaplacian, count: Int, seed: UInt64, maxBasis requestedBasis: Int,
-                     maxRestarts: Int, tolerance: Double = 1e-5) -> LanczosResult {
+                     maxRestarts: Int, tolerance: Double = 1e-4) -> LanczosResult {
     let n = op.graph.pointCount
     // Basis memory bounded at 2^24 doubles (128 MiB); at least count + 8 vectors.
     let basisLimit = max(count + 8, min(requestedBasis, n - 1, (1 << 24) / max(1, n)))
@@ -45,6 +45,8 @@ func lanczosSmallest(_ op: NormalizedLaplacian, count: Int, seed: UInt64, maxBas
         }
         if !ok { break }
         var lastCheck: (values: [Double], vectors: [Double], residual: Double)? = nil
+        // Rayleigh–Ritz checks at geometrically spaced sizes (each is an O(m³) dense eigensolve).
+        var nextCheck = max(count + 1, 16)
         while m < basisLimit {
             let beta: Double = basis.withUnsafeMutableBufferPointer { q in
                 w.withUnsafeMutableBufferPointer { wp in
@@ -60,7 +62,8 @@ func lanczosSmallest(_ op: NormalizedLaplacian, count: Int, seed: UInt64, maxBas
             m += 1
             totalIterations += 1
             let invariant = beta < 1e-10
-            if m >= count && (m % 5 == 0 || m == basisLimit || invariant) {
+            if m >= nextCheck || m == basisLimit || invariant {
+                nextCheck = m + max(8, m / 8)
                 if let ritz = ritzPairs(alphas: alphas, betas: betas, count: count) {
                     lastCheck = ritz
                     if ritz.residual <= tolerance || invariant { break }

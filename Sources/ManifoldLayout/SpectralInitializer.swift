@@ -15,7 +15,7 @@ import MicseSupport
 // - larger: Lanczos on L with full reorthogonalisation, in the subspace orthogonal to u (the
 //   trivial eigenvector is known exactly and projected out, so the wanted pairs are the
 //   *smallest* Ritz pairs), tridiagonal Rayleigh–Ritz by LAPACK, converged when every wanted
-//   residual ‖L y − θ y‖ = |β_m s_mi| ≤ 1e-5; explicit restarts from the sum of the wanted Ritz
+//   residual ‖L y − θ y‖ = |β_m s_mi| ≤ 1e-4 (umap-learn asks ARPACK for tol 1e-4); explicit restarts from the sum of the wanted Ritz
 //   vectors when the basis is full. Bounded: at most `maxRestarts` × basis matvecs.
 // Each eigenvector's sign is fixed so that its largest-magnitude entry is positive (scikit-learn's
 // `_deterministic_vector_sign_flip`), so the initialisation does not depend on the solver's start.
@@ -23,9 +23,12 @@ import MicseSupport
 // Disconnected graphs (umap-learn `multi_component_layout`): component centroids (of the input
 // rows) are placed first — by a spectral embedding of the affinity exp(−d²) between centroid
 // cosine distances when there are more than 2·dim components, else on the ± unit axes — then
-// each component is laid out spectrally, scaled to half the distance to the nearest other
-// centroid, and shifted there. Components smaller than 2·dim (or ≤ dim + 1) points are spread
-// uniformly in that box. More than 3,000 components: centroids on a square grid instead.
+// each component is laid out spectrally, scaled so that it fits in a ball of radius half the
+// distance to the nearest other centroid, and shifted there. (umap-learn scales by the largest
+// |coordinate| instead, so a component's corners can reach into its neighbour's box; scaling by the
+// largest row norm keeps the balls disjoint.) Components smaller than 2·dim (or ≤ dim + 1) points
+// are spread uniformly in the cube inscribed in that ball. More than 3,000 components: centroids
+// on a square grid instead.
 
 /// How the spectral solve of one connected graph went.
 public enum SpectralSolveStatus: Sendable, Equatable {
@@ -150,9 +153,13 @@ public enum SpectralInitializer {
                 if label == largest { largestStatus = solved.status }
                 if !isConverged(solved.status) { allConverged = false }
                 if let vectors = solved.vectors {
-                    var maxAbs = 0.0
-                    for x in vectors { maxAbs = max(maxAbs, abs(x)) }
-                    let expansion = maxAbs > 0 ? dataRange / maxAbs : 0
+                    var maxNorm = 0.0
+                    for local in vertices.indices {
+                        var s = 0.0
+                        for c in 0..<dimension { s += vectors[local * dimension + c] * vectors[local * dimension + c] }
+                        maxNorm = max(maxNorm, s.squareRoot())
+                    }
+                    let expansion = maxNorm > 0 ? dataRange / maxNorm : 0
                     for (local, v) in vertices.enumerated() {
                         for c in 0..<dimension {
                             result[v * dimension + c] = vectors[local * dimension + c] * expansion + meta[label * dimension + c]
@@ -165,7 +172,8 @@ public enum SpectralInitializer {
                 randomCount += 1
                 for v in vertices {
                     for c in 0..<dimension {
-                        result[v * dimension + c] = (rng.nextDouble() * 2 - 1) * dataRange + meta[label * dimension + c]
+                        result[v * dimension + c] = (rng.nextDouble() * 2 - 1) * dataRange / Double(dimension).squareRoot()
+                            + meta[label * dimension + c]
                     }
                 }
             }

@@ -11,7 +11,20 @@ public struct UMAPTimings: Sendable, Equatable {
     public var initialize = 0.0
     public var layout = 0.0
     public var total: Double { deduplicate + knn + graph + initialize + layout }
+    /// Process CPU seconds (all threads) per stage, for benchmarks on a loaded machine.
+    public var cpuKNN = 0.0, cpuGraph = 0.0, cpuInitialize = 0.0, cpuLayout = 0.0
     public init() {}
+}
+
+/// Process CPU time (all threads), via clock_gettime(CLOCK_PROCESS_CPUTIME_ID).
+struct CPUClock {
+    private let start = CPUClock.now()
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+    var seconds: Double { CPUClock.now() - start }
 }
 
 /// Everything a UMAP fit produces.
@@ -59,7 +72,6 @@ public struct UMAP: Sendable {
     ///
     /// - Throws: `UMAPError` for bad configuration or input (fewer than 3 rows, NaN/Inf rows, D = 0).
     public func fit(_ data: Matrix, graph: KNNGraph? = nil, progress: ProgressReporter = SilentProgress()) throws -> UMAPResult {
-        let threads = resolvedThreadCount(configuration.threadCount)
         if let graph {
             return try fit(data, deduplicate: false, progress: progress) { rows, _ in
                 guard graph.pointCount == rows.rows else {
@@ -68,7 +80,12 @@ public struct UMAP: Sendable {
                 return graph
             }
         }
-        return try fit(data, progress: progress) { rows, k in exactCosineNeighbors(rows, neighborCount: k, threads: threads) }
+        let configuration = self.configuration
+        return try fit(data, progress: progress) { rows, k in
+            try NearestNeighbors.build(rows, configuration: KNNConfiguration(
+                neighborCount: k, method: configuration.neighborSearch.knnMethod,
+                seed: SplitMix64.derived(from: configuration.seed, stream: 4).state, threads: configuration.threadCount))
+        }
     }
 
     /// Lays out `data` (N, D), asking `neighbors(rows, k)` for the k non-self nearest neighbours of
@@ -84,7 +101,7 @@ public struct UMAP: Sendable {
         try config.validate()
         guard data.columns > 0 else { throw UMAPError.emptyDimension }
         guard data.rows >= 3 else { throw UMAPError.tooFewPoints(count: data.rows) }
-        if let row = data.firstNonFiniteRow() { throw UMAPError.nonFiniteRow(row: row) }
+        if let row = data.firstNonFiniteRow() { throw UMAPError.nonFiniteRow(row: row + 1) }
         let dimension = config.componentCount
         let threads = resolvedThreadCount(config.threadCount)
         var result = UMAPResult(coordinates: Matrix(rows: data.rows, columns: dimension))
@@ -92,14 +109,12 @@ public struct UMAP: Sendable {
 
         // 1. Identical rows are laid out once.
         var clock = Stopwatch()
-        let duplicates = deduplicate ? DuplicateRows(data) : nil
-        let unique: Matrix
-        if let duplicates, duplicates.duplicateCount > 0 {
-            unique = data.selectingRows(duplicates.uniqueRows)
+        let found = deduplicate ? DuplicateRows.find(data) : nil
+        let duplicates = found.flatMap { $0.duplicateCount > 0 ? $0 : nil }
+        let unique = duplicates?.unique ?? data
+        if let duplicates {
             result.duplicateCount = duplicates.duplicateCount
-            notice("\(duplicates.duplicateCount) duplicate rows laid out once (\(duplicates.uniqueRows.count) distinct rows)")
-        } else {
-            unique = data
+            notice("\(duplicates.duplicateCount) duplicate rows laid out once (\(unique.rows) distinct rows)")
         }
         result.uniqueCount = unique.rows
         result.timings.deduplicate = clock.seconds
@@ -114,7 +129,7 @@ public struct UMAP: Sendable {
             notice("only \(unique.rows) distinct row(s): UMAP skipped, copies placed at fixed points")
             var coordinates = Matrix(rows: data.rows, columns: dimension)
             for i in 0..<data.rows {
-                let r = duplicates?.representative[i] ?? i
+                let r = duplicates.map { Int($0.representative[i]) } ?? i
                 coordinates[i, 0] = unique.rows == 1 ? 0 : (r == 0 ? -5 : 5)
             }
             result.coordinates = coordinates
@@ -124,6 +139,7 @@ public struct UMAP: Sendable {
 
         // 2. k nearest neighbours (k excludes the point itself; n_neighbors counts it).
         clock = Stopwatch()
+        var cpu = CPUClock()
         var k = config.neighborCount - 1
         if k > unique.rows - 1 {
             notice("n_neighbors \(config.neighborCount) clamped to \(unique.rows) (only \(unique.rows) distinct points)")
@@ -139,10 +155,11 @@ public struct UMAP: Sendable {
         }
         result.graphNeighborCount = knn.neighborCount
         result.timings.knn = clock.seconds
+        result.timings.cpuKNN = cpu.seconds
         progress.progress(stage: "knn", done: 1, total: 1)
 
         // 3. Fuzzy simplicial set, pruned as umap-learn (weights below max/n_epochs never get sampled).
-        clock = Stopwatch()
+        clock = Stopwatch(); cpu = CPUClock()
         let fuzzy = FuzzySimplicialSet.build(knn, localConnectivity: config.localConnectivity,
                                              setOpMixRatio: config.setOpMixRatio).graph
         var maxWeight: Float = 0
@@ -151,9 +168,10 @@ public struct UMAP: Sendable {
         let graph = fuzzy.pruned(below: maxWeight / Float(pruneEpochs))
         result.edgeCount = graph.edgeCount
         result.timings.graph = clock.seconds
+        result.timings.cpuGraph = cpu.seconds
 
         // 4. Initialisation.
-        clock = Stopwatch()
+        clock = Stopwatch(); cpu = CPUClock()
         let initSeed = SplitMix64.derived(from: config.seed, stream: 1).state
         var initRNG = SplitMix64.derived(from: config.seed, stream: 2)
         var initial: [Float]? = nil
@@ -187,21 +205,23 @@ public struct UMAP: Sendable {
             result.initialization = .spectral
         }
         result.timings.initialize = clock.seconds
+        result.timings.cpuInitialize = cpu.seconds
 
         // 5. SGD layout.
-        clock = Stopwatch()
+        clock = Stopwatch(); cpu = CPUClock()
         var optimizer = LayoutOptimizer(graph: graph, initial: initial ?? [], dimension: dimension, epochCount: epochCount,
                                         a: a, b: b, repulsionStrength: config.repulsionStrength,
                                         learningRate: config.learningRate, negativeSampleRate: config.negativeSampleRate,
                                         seed: SplitMix64.derived(from: config.seed, stream: 3).state)
         optimizer.run(untilEpoch: epochCount, threads: threads, progress: progress)
         result.timings.layout = clock.seconds
+        result.timings.cpuLayout = cpu.seconds
 
         // 6. Copy coordinates back to every input row.
         var coordinates = Matrix(rows: data.rows, columns: dimension)
         let embedding = optimizer.embedding
         for i in 0..<data.rows {
-            let r = duplicates?.representative[i] ?? i
+            let r = duplicates.map { Int($0.representative[i]) } ?? i
             for c in 0..<dimension { coordinates[i, c] = embedding[r * dimension + c] }
         }
         result.coordinates = coordinates

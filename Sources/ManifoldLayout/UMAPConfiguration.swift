@@ -1,3 +1,5 @@
+import NeighborGraph
+
 // UMAP options, one flat struct (umappp `Options.hpp` shape). Defaults follow umap-learn 0.5
 // (`umap/umap_.py`, class UMAP); `nil` means "derive it" and the derivation is documented per field.
 
@@ -9,6 +11,15 @@ public enum NeighborSearchMethod: String, Sendable, Equatable, CaseIterable {
     case approx
     /// Exact up to a size threshold, approximate above (NeighborGraph decides).
     case auto
+
+    /// The NeighborGraph method this maps to.
+    public var knnMethod: KNNMethod {
+        switch self {
+        case .exact: return .exact
+        case .approx: return .approximate
+        case .auto: return .auto
+        }
+    }
 }
 
 /// How the low-dimensional coordinates are initialised before the SGD.

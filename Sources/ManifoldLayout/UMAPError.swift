@@ -4,6 +4,7 @@ import MicseSupport
 public enum UMAPError: UserFacingError, Equatable {
     case invalidConfiguration(String)
     case tooFewPoints(count: Int)
+    /// `row` is 1-based, as NeighborGraph's errors.
     case nonFiniteRow(row: Int)
     case emptyDimension
     case graphMismatch(String)
@@ -12,7 +13,7 @@ public enum UMAPError: UserFacingError, Equatable {
         switch self {
         case .invalidConfiguration(let message): return "invalid UMAP configuration: \(message)"
         case .tooFewPoints(let count): return "UMAP needs at least 3 points (got \(count))"
-        case .nonFiniteRow(let row): return "row \(row) holds NaN or infinite values (0-based row index)"
+        case .nonFiniteRow(let row): return "row \(row) (1-based) holds NaN or infinite values"
         case .emptyDimension: return "the input has zero columns"
         case .graphMismatch(let message): return "the kNN graph does not fit the data: \(message)"
         }

@@ -12,6 +12,6 @@ struct BenchCommand: ParsableCommand {
           micse-cluster bench render --points 1000000 --categories 20
           micse-cluster bench tokenize --csv ../shared/data/tweet_eval_sentiment_test.csv
         """,
-        subcommands: [BenchKMeansCommand.self, BenchRenderCommand.self, BenchTokenizeCommand.self, BenchKNNCommand.self]
+        subcommands: [BenchKMeansCommand.self, BenchRenderCommand.self, BenchTokenizeCommand.self, BenchKNNCommand.self, BenchUMAPCommand.self]
     )
 }
