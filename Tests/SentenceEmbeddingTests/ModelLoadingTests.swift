@@ -1,0 +1,49 @@
+import Foundation
+import SentenceEmbedding
+import Testing
+
+@Suite("Model loading: tiny BERT fixtures against PyTorch's values")
+struct ModelLoadingTests {
+    @Test("config.json of the tiny model", arguments: ["tiny-bert-safetensors", "tiny-bert-bin"])
+    func configuration(fixture: String) throws {
+        let c = try BertConfiguration.load(from: ModelFixtures.directory(fixture))
+        #expect(c.hiddenSize == 32 && c.layerCount == 2 && c.headCount == 4 && c.intermediateSize == 64)
+        #expect(c.maxPositions == 64 && c.typeVocabSize == 2 && c.vocabSize == 741)
+        #expect(c.hiddenAct == .gelu && c.layerNormEps == 1e-12)
+    }
+
+    @Test("Weights load with the values PyTorch saved",
+          arguments: ["tiny-bert-safetensors", "tiny-bert-f16", "tiny-bert-bf16", "tiny-bert-sharded",
+                      "tiny-bert-sentence-transformers", "tiny-bert-bin", "tiny-bert-bin-prefixed"])
+    func weights(fixture: String) throws {
+        let directory = ModelFixtures.directory(fixture)
+        let configuration = try BertConfiguration.load(from: directory)
+        let weights = try WeightLoader.load(directory: directory, configuration: configuration)
+        #expect(weights.layers.count == 2)
+        #expect(weights.configuration == configuration)
+        try ModelFixtures.expectMatchesChecksums(weights, fixture: fixture)
+    }
+
+    @Test("F16 and BF16 files hold the F32 weights rounded")
+    func reducedPrecisionIsClose() throws {
+        let c = try BertConfiguration.load(from: ModelFixtures.directory("tiny-bert-safetensors"))
+        let full = try WeightLoader.load(directory: ModelFixtures.directory("tiny-bert-safetensors"), configuration: c)
+        for (fixture, relative) in [("tiny-bert-f16", Float(1.0 / 1024)), ("tiny-bert-bf16", Float(1.0 / 128))] {
+            let low = try WeightLoader.load(directory: ModelFixtures.directory(fixture), configuration: c)
+            for (a, b) in zip(full.wordEmbeddings.values, low.wordEmbeddings.values) {
+                #expect(abs(a - b) <= relative * abs(a) + 1e-7, "\(fixture): \(a) vs \(b)")
+            }
+            #expect(full.wordEmbeddings.values != low.wordEmbeddings.values)
+        }
+    }
+
+    @Test("The bundled all-MiniLM-L6-v2 loads (skipped when not installed)")
+    func bundledMiniLM() throws {
+        let directory = URL(fileURLWithPath: "/root/.cache/micse-cluster/models/all-MiniLM-L6-v2")
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("model.safetensors").path) else { return }
+        let c = try BertConfiguration.load(from: directory)
+        let weights = try WeightLoader.load(directory: directory, configuration: c)
+        #expect(weights.layers.count == 6)
+        #expect(weights.wordEmbeddings.shape == [30522, 384])
+    }
+}
