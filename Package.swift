@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "SentenceEmbeddingTests", dependencies: ["SentenceEmbedding", "Tokenization", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "NeighborGraphTests", dependencies: ["NeighborGraph", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ManifoldLayoutTests", dependencies: ["ManifoldLayout", "NeighborGraph", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "CorpusIO", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "InteractiveMapTests", dependencies: ["InteractiveMap", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PipelineTests", dependencies: ["MicsePipeline", "CorpusIO", "TestSupport"], exclude: ["Fixtures"]),

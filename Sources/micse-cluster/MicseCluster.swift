@@ -34,6 +34,6 @@ struct MicseCluster: ParsableCommand {
           micse-cluster map --help      (all options of the main command)
         """,
         version: version,
-        subcommands: []
+        subcommands: [PlotCommand.self, KMeansCommand.self, TokenizeCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,112 @@
+// A summary of a clustering for people and for run manifests: sizes, label composition, agreement
+// with reference labels (ARI, NMI) and a subsampled silhouette. Codable, so the CLI writes it as
+// JSON next to the cluster CSV; `summary` is a short text rendering.
+import Foundation
+import LinearAlgebra
+
+public struct ClusterDiagnostics: Codable, Sendable, Equatable {
+    /// The label counts inside one cluster.
+    public struct Composition: Codable, Sendable, Equatable {
+        public var cluster: Int
+        public var size: Int
+        /// (label name, count), most frequent first (ties: label order).
+        public var labels: [LabelCount]
+    }
+    public struct LabelCount: Codable, Sendable, Equatable {
+        public var label: String
+        public var count: Int
+    }
+
+    public var pointCount: Int
+    public var dimension: Int
+    public var clusterCount: Int
+    public var clusterSizes: [Int]
+    /// Present when labels were given.
+    public var composition: [Composition]?
+    public var adjustedRandIndex: Double?
+    public var normalizedMutualInformation: Double?
+    /// Mean silhouette (Euclidean in the clustered space) on `silhouetteSampleSize` seeded points;
+    /// nil when undefined (one cluster, or as many clusters as sampled points).
+    public var silhouette: Double?
+    public var silhouetteSampleSize: Int
+    public var inertia: Double
+    public var iterations: Int
+    public var initCount: Int
+    public var algorithm: String
+    public var seconds: Double
+    public var notices: [String]
+    /// The silhouette curve when k was chosen automatically (`--clusters auto`).
+    public var selectionCurve: [ClusterCountSelection.Candidate]?
+
+    /// Builds the diagnostics of `result` on `data`.
+    ///
+    /// - Parameters:
+    ///   - labels: reference label codes (length n), e.g. the tweet classes; `labelNames[code]` names them.
+    ///   - silhouetteSampleSize: points sampled for the silhouette (default 2,000; all if n is smaller).
+    /// - Throws: `ClusteringError.labelCountMismatch` if `labels` has the wrong length.
+    public static func make(result: KMeansResult, data: Matrix, configuration: KMeansConfiguration,
+                            labels: [Int]? = nil, labelNames: [String]? = nil,
+                            silhouetteSampleSize: Int = 2000, seed: UInt64 = 0) throws -> ClusterDiagnostics {
+        let n = data.rows, k = result.centers.rows
+        var composition: [Composition]?
+        var ari: Double?, nmi: Double?
+        if let labels {
+            guard labels.count == n else { throw ClusteringError.labelCountMismatch(labels: labels.count, points: n) }
+            ari = ClusterMetrics.adjustedRandIndex(labels, result.labels)
+            nmi = ClusterMetrics.normalizedMutualInformation(labels, result.labels)
+            var counts = [[Int: Int]](repeating: [:], count: k)
+            for (label, cluster) in zip(labels, result.labels) { counts[Int(cluster)][label, default: 0] += 1 }
+            func name(_ code: Int) -> String {
+                if let labelNames, code >= 0, code < labelNames.count { return labelNames[code] }
+                return String(code)
+            }
+            var table: [Composition] = []
+            for j in 0..<k {
+                let entries: [(key: Int, value: Int)] = counts[j].sorted { a, b in
+                    a.value != b.value ? a.value > b.value : a.key < b.key
+                }
+                let size = entries.reduce(0) { $0 + $1.value }
+                table.append(Composition(cluster: j, size: size,
+                                         labels: entries.map { LabelCount(label: name($0.key), count: $0.value) }))
+            }
+            composition = table
+        }
+        let sampleSize = min(n, silhouetteSampleSize)
+        let silhouette = ClusterMetrics.silhouette(data, labels: result.labels, sampleSize: sampleSize, seed: seed,
+                                                   threads: configuration.threads)
+        return ClusterDiagnostics(pointCount: n, dimension: data.columns, clusterCount: k, clusterSizes: result.clusterSizes,
+                                  composition: composition, adjustedRandIndex: ari, normalizedMutualInformation: nmi,
+                                  silhouette: silhouette, silhouetteSampleSize: sampleSize, inertia: result.inertia,
+                                  iterations: result.iterations, initCount: configuration.initCount,
+                                  algorithm: configuration.algorithm.rawValue, seconds: result.seconds, notices: result.notices,
+                                  selectionCurve: nil)
+    }
+
+    /// A few lines for the terminal.
+    public var summary: String {
+        func f(_ v: Double?, _ digits: Int = 3) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "n/a" }
+        var lines = ["k-means: \(clusterCount) clusters of \(pointCount) points (\(dimension)-D), inertia \(String(format: "%.6g", inertia)), "
+                     + "\(iterations) iterations, best of \(initCount) restarts, \(String(format: "%.3f", seconds)) s"]
+        lines.append("sizes: " + clusterSizes.map(String.init).joined(separator: " "))
+        lines.append("silhouette (\(silhouetteSampleSize) points): \(f(silhouette))"
+                     + (adjustedRandIndex != nil ? ", ARI \(f(adjustedRandIndex)), NMI \(f(normalizedMutualInformation))" : ""))
+        if let composition {
+            for c in composition {
+                let top = c.labels.prefix(3).map { "\($0.label) \(Int((Double($0.count) / Double(max(1, c.size)) * 100).rounded()))%" }
+                lines.append("  cluster \(c.cluster) (\(c.size)): " + top.joined(separator: ", "))
+            }
+        }
+        if let selectionCurve {
+            lines.append("auto k (silhouette): " + selectionCurve.map { "k=\($0.clusterCount) \(f($0.silhouette))" }.joined(separator: ", "))
+        }
+        lines += notices.map { "notice: \($0)" }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Pretty-printed JSON (keys sorted).
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}

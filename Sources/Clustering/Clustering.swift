@@ -1,1 +1,0 @@
-// Module Clustering: see Package.swift for its role.

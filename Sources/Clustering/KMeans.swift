@@ -1,0 +1,127 @@
+// k-means front end: validates the input, seeds each restart with k-means++, runs Lloyd
+// iterations and keeps the restart of lowest inertia (scikit-learn `KMeans.fit`). The steps live
+// in KMeansPlusPlus.swift (seeding), KMeans+Lloyd.swift (iterations, Hamerly bounds, empty-cluster
+// relocation) and KMeansKernels.swift (GEMM assignment).
+import LinearAlgebra
+import MicseSupport
+
+/// k-means clustering (Lloyd's algorithm with k-means++ seeding), deterministic for a seed
+/// whatever the thread count.
+///
+/// ```swift
+/// let x = Matrix([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]])
+/// let result = try KMeans.fit(x, configuration: .init(clusterCount: 2))
+/// // centres {(10, 2), (1, 2)}, inertia 16
+/// ```
+public enum KMeans {
+    /// Clusters the rows of `data`.
+    ///
+    /// - Parameters:
+    ///   - data: (n, d) row-major points; every value finite.
+    ///   - configuration: k, restarts, stopping rule, seed, threads, algorithm.
+    /// - Returns: labels (n), centres (k, d), inertia and per-iteration statistics of the restart
+    ///   with the lowest inertia (the first one on ties).
+    /// - Throws: `ClusteringError` for an empty input, k < 1 or k > n, a non-finite value
+    ///   (naming its 1-based row) or an invalid parameter.
+    /// - Complexity: per restart, k-means++ costs O(n·d·k·log k); a Lloyd iteration O(n·d·k),
+    ///   a Hamerly iteration O(n + r·d·k) where r points have overlapping bounds.
+    public static func fit(_ data: Matrix, configuration: KMeansConfiguration) throws -> KMeansResult {
+        let stopwatch = Stopwatch()
+        let n = data.rows, d = data.columns, k = configuration.clusterCount
+        try validate(data, configuration)
+        let tolerance = scaledTolerance(data, relative: configuration.tolerance)
+        let threads = resolvedThreadCount(configuration.threads)
+
+        // BLAS runs single-threaded inside our row slots; restore the caller's setting afterwards.
+        let savedBLASThreads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(savedBLASThreads) }
+
+        return data.withUnsafeBufferPointer { buffer -> KMeansResult in
+            guard let base = buffer.baseAddress else { preconditionFailure("validated non-empty") }
+            let workspace = KMeansWorkspace(x: base, rows: n, dimension: d, clusterCount: k, threads: threads)
+            var best: (labels: [Int32], centers: [Float], outcome: RestartOutcome, restart: Int)?
+            var inertias: [Double] = []
+            var stats: [KMeansIterationStats] = []
+            for restart in 0..<configuration.initCount {
+                var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(restart))
+                workspace.seedKMeansPlusPlus(rng: &rng)
+                let outcome = workspace.runLloyd(restart: restart, maxIterations: configuration.maxIterations,
+                                                 tolerance: tolerance, algorithm: configuration.algorithm)
+                inertias.append(outcome.inertia)
+                stats += outcome.stats
+                if best == nil || outcome.inertia < best!.outcome.inertia {
+                    best = (Array(UnsafeBufferPointer(start: workspace.labels, count: n)),
+                            Array(UnsafeBufferPointer(start: workspace.centers, count: k * d)), outcome, restart)
+                }
+            }
+            guard let best else { preconditionFailure("initCount validated ≥ 1") }
+            var notices: [String] = []
+            let distinct = Set(best.labels).count
+            if distinct < k {
+                notices.append("k-means found \(distinct) distinct clusters, fewer than the \(k) requested: the data has fewer distinct points than clusters")
+            }
+            if !best.outcome.converged {
+                notices.append("k-means stopped after \(configuration.maxIterations) iterations without converging (tolerance \(configuration.tolerance))")
+            }
+            return KMeansResult(labels: best.labels, centers: Matrix(rows: k, columns: d, storage: best.centers),
+                                inertia: best.outcome.inertia, iterations: best.outcome.iterations,
+                                strictlyConverged: best.outcome.strictlyConverged, converged: best.outcome.converged,
+                                bestRestart: best.restart, restartInertias: inertias, iterationStats: stats,
+                                notices: notices, seconds: stopwatch.seconds)
+        }
+    }
+
+    /// Labels of `data`'s rows by nearest centre (ties: lowest index), e.g. to assign new points.
+    public static func predict(_ data: Matrix, centers: Matrix) -> [Int32] {
+        precondition(data.columns == centers.columns, "predict: data has \(data.columns) columns, centres \(centers.columns)")
+        var labels = [Int32](repeating: 0, count: data.rows)
+        guard data.rows > 0, centers.rows > 0 else { return labels }
+        let d = data.columns, k = centers.rows
+        data.withUnsafeBufferPointer { x in
+            centers.withUnsafeBufferPointer { c in
+                labels.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<data.rows {
+                        var best = Double.infinity
+                        for j in 0..<k {
+                            let dist = squaredDistanceDouble(x.baseAddress! + i * d, c.baseAddress! + j * d, dimension: d)
+                            if dist < best { best = dist; out[i] = Int32(j) }
+                        }
+                    }
+                }
+            }
+        }
+        return labels
+    }
+
+    /// tol · mean over features of the variance of `data` (sklearn `_tolerance`).
+    public static func scaledTolerance(_ data: Matrix, relative tol: Double) -> Double {
+        guard tol > 0, data.rows > 0 else { return 0 }
+        let n = data.rows, d = data.columns
+        var mean = [Double](repeating: 0, count: d), m2 = [Double](repeating: 0, count: d)
+        data.withUnsafeBufferPointer { p in
+            for i in 0..<n { for j in 0..<d { mean[j] += Double(p[i * d + j]) } }
+            for j in 0..<d { mean[j] /= Double(n) }
+            for i in 0..<n { for j in 0..<d { let t = Double(p[i * d + j]) - mean[j]; m2[j] += t * t } }
+        }
+        let meanVariance = m2.reduce(0, +) / Double(n) / Double(max(1, d))
+        return meanVariance * tol
+    }
+
+    static func validate(_ data: Matrix, _ c: KMeansConfiguration) throws {
+        guard data.rows > 0, data.columns > 0 else { throw ClusteringError.emptyInput }
+        guard c.clusterCount >= 1, c.clusterCount <= data.rows else {
+            throw ClusteringError.invalidClusterCount(requested: c.clusterCount, pointCount: data.rows)
+        }
+        guard c.initCount >= 1 else {
+            throw ClusteringError.invalidParameter(name: "the number of restarts (n-init)", value: "\(c.initCount)", requirement: "at least 1")
+        }
+        guard c.maxIterations >= 1 else {
+            throw ClusteringError.invalidParameter(name: "max-iter", value: "\(c.maxIterations)", requirement: "at least 1")
+        }
+        guard c.tolerance >= 0, c.tolerance.isFinite else {
+            throw ClusteringError.invalidParameter(name: "tol", value: "\(c.tolerance)", requirement: "finite and ≥ 0")
+        }
+        if let row = data.firstNonFiniteRow() { throw ClusteringError.nonFiniteRow(row: row + 1) }
+    }
+}

@@ -1,0 +1,72 @@
+// k-means configuration and errors. The front end (`KMeans.fit`) validates the input against
+// these settings, then hands narrow parameters to the computational steps, as scikit-learn's
+// `KMeans.fit` validates before calling `_kmeans_single_lloyd` ("prior validation assumed").
+import MicseSupport
+
+/// How the assignment (E) step of a Lloyd iteration finds each point's nearest centre.
+public enum KMeansAlgorithm: String, Sendable, Codable, CaseIterable {
+    /// Every point against every centre, one `cblas_sgemm` per block of rows (scikit-learn's `lloyd`).
+    case lloyd
+    /// Lloyd with Hamerly's bounds (Hamerly 2010, "Making k-means even faster"): one upper bound to
+    /// the assigned centre and one lower bound to all others per point; only points whose bounds
+    /// overlap are recomputed (gathered into blocks and assigned by GEMM). Same fixed points as
+    /// `lloyd`, up to floating-point ties.
+    case hamerly
+}
+
+/// Settings of one k-means fit. Defaults follow scikit-learn's `KMeans` (1.x).
+public struct KMeansConfiguration: Sendable, Equatable, Codable {
+    /// Number of clusters k (1 ≤ k ≤ number of points).
+    public var clusterCount: Int
+    /// Independent k-means++ restarts; the one with the lowest inertia is kept (sklearn `n_init`, default 10).
+    public var initCount: Int = 10
+    /// Maximum Lloyd iterations per restart (sklearn `max_iter`, default 300).
+    public var maxIterations: Int = 300
+    /// Relative tolerance on the centre shift: a restart stops when Σⱼ‖cⱼ⁽ᵗ⁺¹⁾ − cⱼ⁽ᵗ⁾‖² ≤
+    /// `tolerance` · mean over features of the data variance (sklearn `_tolerance`, default 1e-4).
+    public var tolerance: Double = 1e-4
+    /// Master seed; restart r draws from `SplitMix64.derived(from: seed, stream: r)`.
+    public var seed: UInt64 = 0
+    /// Worker threads (nil: all cores). Results do not depend on it (fixed row partition, fixed
+    /// reduction order).
+    public var threads: Int? = nil
+    /// Assignment strategy (default: Hamerly bounds; `lloyd` is the plain reference).
+    public var algorithm: KMeansAlgorithm = .hamerly
+
+    public init(clusterCount: Int, initCount: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4,
+                seed: UInt64 = 0, threads: Int? = nil, algorithm: KMeansAlgorithm = .hamerly) {
+        self.clusterCount = clusterCount
+        self.initCount = initCount
+        self.maxIterations = maxIterations
+        self.tolerance = tolerance
+        self.seed = seed
+        self.threads = threads
+        self.algorithm = algorithm
+    }
+}
+
+/// Errors of the Clustering module; each `description` is one line naming the problem.
+public enum ClusteringError: UserFacingError, Equatable {
+    case emptyInput
+    case invalidClusterCount(requested: Int, pointCount: Int)
+    case invalidParameter(name: String, value: String, requirement: String)
+    case nonFiniteRow(row: Int)
+    case labelCountMismatch(labels: Int, points: Int)
+
+    public var description: String {
+        switch self {
+        case .emptyInput:
+            return "k-means: the input has no points (or zero dimensions)"
+        case .invalidClusterCount(let k, _) where k < 1:
+            return "k-means: the number of clusters must be at least 1 (got \(k))"
+        case .invalidClusterCount(let k, let n):
+            return "k-means: cannot make \(k) clusters from \(n) points — use at most \(n) clusters"
+        case .invalidParameter(let name, let value, let requirement):
+            return "k-means: \(name) must be \(requirement) (got \(value))"
+        case .nonFiniteRow(let row):
+            return "k-means: row \(row) holds a NaN or infinite value"
+        case .labelCountMismatch(let labels, let points):
+            return "cluster diagnostics: \(labels) labels for \(points) points — give one label per point"
+        }
+    }
+}

@@ -1,0 +1,121 @@
+// Inner loops of k-means. Notation: n points, d dimensions, k centres, x (n, d) and c (k, d)
+// row-major Float; squared distances by the expansion scikit-learn uses in `_update_chunk_dense`:
+//
+//     ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖²,
+//
+// where −2 X·Cᵀ for a block of rows is one `cblas_sgemm` (BLAS.sgemm, RowMajor, NoTrans, Trans).
+// Kernels take raw pointers and scalars, do no I/O and no allocation; buffers come from the
+// caller (sklearn's `# IN` / `# OUT` buffers).
+import LinearAlgebra
+import MicseSupport
+
+/// Rows per GEMM block: 256 rows × k centres of scratch per block.
+let kmeansBlockRows = 256
+
+/// The fixed partition of the rows into work slots. Every slot owns its scratch and its partial
+/// sums; slots are reduced in slot order, so results do not depend on the thread count.
+struct RowPartition {
+    let pointCount: Int
+    let slotCount: Int
+
+    init(pointCount: Int) {
+        self.pointCount = pointCount
+        // At most 16 slots and at least 256 rows per slot: independent of the thread count.
+        slotCount = max(1, min(16, pointCount / kmeansBlockRows))
+    }
+
+    func range(_ slot: Int) -> Range<Int> { chunkRange(slot, of: slotCount, count: pointCount) }
+}
+
+/// ‖xᵢ‖² for every row, accumulated in Double. x: (n, d); out: n.
+func computeSquaredNorms(_ x: UnsafePointer<Float>, rows: Int, dimension d: Int, into out: UnsafeMutablePointer<Float>) {
+    for i in 0..<rows {
+        var s = 0.0
+        let row = x + i * d
+        for j in 0..<d { let v = Double(row[j]); s += v * v }
+        out[i] = Float(s)
+    }
+}
+
+/// ‖a − b‖² over `d` Floats, with 16-wide partial sums.
+@inline(__always)
+func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, dimension d: Int) -> Float {
+    var acc = SIMD16<Float>()
+    var j = 0
+    while j + 16 <= d {
+        let va = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD16<Float>.self)
+        let vb = UnsafeRawPointer(b + j).loadUnaligned(as: SIMD16<Float>.self)
+        let diff = va - vb
+        acc.addProduct(diff, diff)
+        j += 16
+    }
+    var s = acc.sum()
+    while j < d { let t = a[j] - b[j]; s += t * t; j += 1 }
+    return s
+}
+
+/// ‖a − b‖² over `d` Floats, accumulated in Double (for reported inertia and silhouettes).
+@inline(__always)
+func squaredDistanceDouble(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, dimension d: Int) -> Double {
+    var acc = SIMD8<Double>()
+    var j = 0
+    while j + 8 <= d {
+        let va = SIMD8<Double>(UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self))
+        let vb = SIMD8<Double>(UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self))
+        let diff = va - vb
+        acc.addProduct(diff, diff)
+        j += 8
+    }
+    var s = acc.sum()
+    while j < d { let t = Double(a[j]) - Double(b[j]); s += t * t; j += 1 }
+    return s
+}
+
+/// Nearest and second-nearest centre of each row of a block, by one GEMM.
+///
+/// - Parameters:
+///   - block: (rowCount, d) rows; `blockNorms`: their ‖x‖².
+///   - centers: (k, d); `centerNorms`: ‖c‖².
+///   - scratch: OUT, rowCount × k Floats (−2 X·Cᵀ).
+///   - best: OUT, index of the nearest centre (lowest index on ties, as sklearn).
+///   - bestDistance: OUT, its squared distance (clamped at 0).
+///   - secondDistance: OUT (optional), squared distance to the second-nearest centre (+∞ when k = 1).
+func nearestCenters(block: UnsafePointer<Float>, rowCount: Int, dimension d: Int, blockNorms: UnsafePointer<Float>,
+                    centers: UnsafePointer<Float>, centerNorms: UnsafePointer<Float>, clusterCount k: Int,
+                    scratch: UnsafeMutablePointer<Float>,
+                    best: UnsafeMutablePointer<Int32>, bestDistance: UnsafeMutablePointer<Float>,
+                    secondDistance: UnsafeMutablePointer<Float>?) {
+    BLAS.sgemm(.noTranspose, .transpose, m: rowCount, n: k, k: d, alpha: -2,
+               a: block, lda: d, b: centers, ldb: d, beta: 0, c: scratch, ldc: k)
+    for r in 0..<rowCount {
+        let dots = scratch + r * k
+        var b1 = Float.infinity, b2 = Float.infinity
+        var arg: Int32 = 0
+        for j in 0..<k {
+            let v = dots[j] + centerNorms[j]
+            if v < b1 { b2 = b1; b1 = v; arg = Int32(j) } else if v < b2 { b2 = v }
+        }
+        best[r] = arg
+        bestDistance[r] = max(0, blockNorms[r] + b1)
+        if let secondDistance { secondDistance[r] = max(0, blockNorms[r] + b2) }
+    }
+}
+
+/// Σᵢ ‖xᵢ − c_{labels[i]}‖² over `range`, in Double.
+func partialInertia(_ x: UnsafePointer<Float>, dimension d: Int, centers: UnsafePointer<Float>,
+                    labels: UnsafePointer<Int32>, range: Range<Int>) -> Double {
+    var s = 0.0
+    for i in range { s += squaredDistanceDouble(x + i * d, centers + Int(labels[i]) * d, dimension: d) }
+    return s
+}
+
+/// Adds `sign` · xᵢ to row `cluster` of `sums` (k, d) in Double.
+@inline(__always)
+func accumulate(_ row: UnsafePointer<Float>, into sums: UnsafeMutablePointer<Double>, cluster: Int, dimension d: Int, sign: Double) {
+    let target = sums + cluster * d
+    if sign > 0 {
+        for j in 0..<d { target[j] += Double(row[j]) }
+    } else {
+        for j in 0..<d { target[j] -= Double(row[j]) }
+    }
+}

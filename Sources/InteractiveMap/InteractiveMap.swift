@@ -1,1 +1,0 @@
-// Module InteractiveMap: see Package.swift for its role.

@@ -1,1 +1,0 @@
-// Module ManifoldLayout: see Package.swift for its role.

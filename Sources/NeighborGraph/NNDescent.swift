@@ -1,0 +1,269 @@
+import Foundation
+import LinearAlgebra
+import MicseSupport
+
+/// Approximate cosine kNN graph by NN-descent (W. Dong, M. Charikar & K. Li, "Efficient k-nearest
+/// neighbor graph construction for generic similarity measures", WWW 2011), initialised from a
+/// random-projection forest as pynndescent does (L. McInnes, `pynndescent/nndescent.py`).
+///
+/// Idea: a neighbour of a neighbour is likely a neighbour. Each iteration, for every point i:
+///   1. candidates: the neighbours of i not yet joined ("new") and those already joined ("old"),
+///      plus the reverse edges (points that list i), each list cut to `maxCandidates` entries by
+///      random priority (the paper's sampling rate ρ = maxCandidates / k);
+///   2. local join: every pair (p, q) with p, q ∈ new(i), or p ∈ new(i), q ∈ old(i), is compared,
+///      and q is offered to p's list and p to q's if closer than their current k-th neighbour;
+///   3. stop when fewer than δ·N·k list entries changed (δ = 0.001), or after `maxIterations`.
+/// Old × old pairs were compared in an earlier iteration and are skipped (the "incremental search").
+///
+/// Distances are d = max(0, 1 − x̂ᵢ·x̂ⱼ) on the L2-normalised rows, as in `ExactCosineSearch`.
+///
+/// Parallelism and reproducibility: the local joins of a block of points run in parallel in a
+/// fixed number of chunks and only *propose* updates (read-only on the lists); the proposals are
+/// then applied by workers that each own a range of rows, in chunk order. Random choices come from
+/// `seed` through per-tree streams and per-edge hashes. So the graph depends on the seed but not
+/// on the thread count.
+public enum NNDescent {
+    /// What a run did, for benchmarks and logs.
+    public struct Statistics: Sendable, Equatable {
+        /// NN-descent iterations run.
+        public var iterations = 0
+        /// List entries changed per iteration.
+        public var updates: [Int] = []
+        /// Trees and leaf size used for the initial graph.
+        public var treeCount = 0
+        public var leafSize = 0
+        /// Candidates sampled per point and iteration.
+        public var maxCandidates = 0
+    }
+
+    /// The approximate graph of the rows of `data`.
+    /// - Parameters:
+    ///   - data: (N, D) row-major, finite (validated by `NearestNeighbors.build`), N ≥ 2.
+    ///   - neighborCount: k, 1 ≤ k ≤ N − 1.
+    public static func graph(_ data: Matrix, neighborCount k: Int, seed: UInt64, threads: Int? = nil,
+                             parameters: NNDescentParameters = NNDescentParameters()) -> KNNGraph {
+        run(data, neighborCount: k, seed: seed, threads: threads, parameters: parameters).graph
+    }
+
+    /// `graph(…)` plus the statistics of the run.
+    public static func run(_ data: Matrix, neighborCount k: Int, seed: UInt64, threads: Int? = nil,
+                           parameters: NNDescentParameters = NNDescentParameters()) -> (graph: KNNGraph, statistics: Statistics) {
+        let n = data.rows, d = data.columns
+        precondition(n >= 2 && k >= 1 && k < n, "NNDescent: need 1 ≤ k < N (k = \(k), N = \(n))")
+        let threadCount = resolvedThreadCount(threads)
+        var statistics = Statistics()
+        statistics.treeCount = max(1, parameters.treeCount ?? min(32, 5 + Int((Double(n).squareRoot() / 20).rounded())))
+        statistics.leafSize = max(2, parameters.leafSize ?? max(10, k))
+        statistics.maxCandidates = max(1, parameters.maxCandidates ?? max(k, 20))
+        let maxIterations = max(0, parameters.maxIterations ?? max(5, Int(log2(Double(n)).rounded())))
+        let stopBelow = parameters.delta * Double(n) * Double(k)
+
+        let normalized = data.l2Normalized()
+        let lists = NeighborLists.allocate(rows: n, k: k)
+        defer { lists.deallocate() }
+        normalized.withUnsafeBufferPointer { buffer in
+            guard let x = buffer.baseAddress else { return }
+            let forest = RandomProjectionForest.grow(x, n: n, dimension: d, treeCount: statistics.treeCount,
+                                                     leafSize: statistics.leafSize, seed: seed, threads: threadCount)
+            initialize(lists, from: forest, x: x, n: n, dimension: d, seed: seed, threads: threadCount)
+            var join = LocalJoin(lists: lists, x: x, n: n, dimension: d, maxCandidates: statistics.maxCandidates,
+                                 seed: seed, threads: threadCount)
+            defer { join.deallocate() }
+            for iteration in 0..<maxIterations {
+                let changed = join.iterate(iteration)
+                statistics.iterations += 1
+                statistics.updates.append(changed)
+                if Double(changed) <= stopBelow { break }
+            }
+        }
+        let graph = ExactCosineSearch.makeGraph(from: lists, rows: n)
+        return (graph, statistics)
+    }
+
+    /// The initial graph: every pair of points sharing a leaf of some tree, then random points for
+    /// rows still short of k (tiny leaves). Rows are owned by chunks, so no two threads write a row.
+    private static func initialize(_ lists: NeighborLists, from forest: RandomProjectionForest, x: UnsafePointer<Float>,
+                                   n: Int, dimension d: Int, seed: UInt64, threads: Int) {
+        let chunks = min(n, 64)
+        let shared = UnsafeSendableBox((forest, x))
+        parallelFor(chunks: chunks, threads: threads) { chunk in
+            let (forest, x) = shared.value
+            for p in chunkRange(chunk, of: chunks, count: n) {
+                let xp = x + p * d
+                for tree in forest.orders.indices {
+                    let order = forest.orders[tree], bounds = forest.leafBounds[tree]
+                    for position in Int(bounds[2 * p])..<Int(bounds[2 * p + 1]) {
+                        let q = order[position]
+                        guard Int(q) != p, !lists.contains(row: p, index: q) else { continue }
+                        let distance = max(0, 1 - dotProduct(xp, x + Int(q) * d, dimension: d))
+                        lists.offer(row: p, distance: distance, index: q)
+                    }
+                }
+                guard lists.indices[p * lists.k + lists.k - 1] == .max else { continue }
+                var rng = SplitMix64.derived(from: seed ^ 0x5EED_F111, stream: UInt64(p))
+                var attempts = 0
+                while lists.indices[p * lists.k + lists.k - 1] == .max && attempts < 4 * lists.k {
+                    attempts += 1
+                    let q = rng.nextInt(below: n)
+                    guard q != p, !lists.contains(row: p, index: Int32(q)) else { continue }
+                    lists.offer(row: p, distance: max(0, 1 - dotProduct(xp, x + q * d, dimension: d)), index: Int32(q))
+                }
+                var q = 0   // very small N: fill with whatever is left, in order
+                while lists.indices[p * lists.k + lists.k - 1] == .max && q < n {
+                    if q != p && !lists.contains(row: p, index: Int32(q)) {
+                        lists.offer(row: p, distance: max(0, 1 - dotProduct(xp, x + q * d, dimension: d)), index: Int32(q))
+                    }
+                    q += 1
+                }
+            }
+        }
+    }
+}
+
+/// One NN-descent iteration's buffers and steps (candidate sampling, local join, applying updates).
+private struct LocalJoin {
+    struct Update { var p: Int32; var q: Int32; var distance: Float }
+
+    let lists: NeighborLists
+    let x: UnsafePointer<Float>
+    let n: Int, dimension: Int, maxCandidates: Int, seed: UInt64, threads: Int
+    /// (n, maxCandidates) sampled candidates with their priorities, and the counts.
+    let newCandidates: UnsafeMutablePointer<Int32>, newPriorities: UnsafeMutablePointer<UInt64>, newCounts: UnsafeMutablePointer<Int32>
+    let oldCandidates: UnsafeMutablePointer<Int32>, oldPriorities: UnsafeMutablePointer<UInt64>, oldCounts: UnsafeMutablePointer<Int32>
+    /// Points joined per round: proposals are applied between rounds, which bounds their memory
+    /// (pynndescent's block_size).
+    static let blockSize = 16_384
+    /// Fixed chunks per block, independent of the thread count.
+    static let chunksPerBlock = 64
+
+    init(lists: NeighborLists, x: UnsafePointer<Float>, n: Int, dimension: Int, maxCandidates: Int, seed: UInt64, threads: Int) {
+        self.lists = lists; self.x = x; self.n = n; self.dimension = dimension
+        self.maxCandidates = maxCandidates; self.seed = seed; self.threads = threads
+        newCandidates = .allocate(capacity: n * maxCandidates); newPriorities = .allocate(capacity: n * maxCandidates)
+        oldCandidates = .allocate(capacity: n * maxCandidates); oldPriorities = .allocate(capacity: n * maxCandidates)
+        newCounts = .allocate(capacity: n); oldCounts = .allocate(capacity: n)
+    }
+
+    func deallocate() {
+        newCandidates.deallocate(); newPriorities.deallocate(); newCounts.deallocate()
+        oldCandidates.deallocate(); oldPriorities.deallocate(); oldCounts.deallocate()
+    }
+
+    /// One iteration. - Returns: the number of list entries changed.
+    mutating func iterate(_ iteration: Int) -> Int {
+        sampleCandidates(iteration)
+        var changed = 0
+        for blockStart in stride(from: 0, to: n, by: Self.blockSize) {
+            let block = blockStart..<min(n, blockStart + Self.blockSize)
+            let proposals = propose(block)
+            changed += apply(proposals)
+        }
+        return changed
+    }
+
+    /// Step 1. Every edge i → j of the graph is a candidate for i (forward) and for j (reverse), in
+    /// the new or old list by the edge's flag; each list keeps the `maxCandidates` edges of lowest
+    /// random priority (pynndescent `new_build_candidates`). Then the forward edges that were
+    /// sampled as new are marked old. Rows are owned by chunks, each scanning all edges.
+    private func sampleCandidates(_ iteration: Int) {
+        let chunks = min(n, 4 * threads)
+        let me = UnsafeSendableBox(self)
+        parallelFor(chunks: chunks, threads: threads) { chunk in
+            let s = me.value, k = s.lists.k, m = s.maxCandidates
+            let owned = chunkRange(chunk, of: chunks, count: s.n)
+            for i in owned { s.newCounts[i] = 0; s.oldCounts[i] = 0 }
+            @inline(__always) func add(_ row: Int, _ candidate: Int32, _ priority: UInt64, _ isNew: Bool) {
+                let items = (isNew ? s.newCandidates : s.oldCandidates) + row * m
+                let priorities = (isNew ? s.newPriorities : s.oldPriorities) + row * m
+                let counts = isNew ? s.newCounts : s.oldCounts
+                let count = Int(counts[row])
+                var worst = 0
+                for c in 0..<count {
+                    if items[c] == candidate { return }
+                    if priorities[c] > priorities[worst] { worst = c }
+                }
+                if count < m {
+                    items[count] = candidate; priorities[count] = priority; counts[row] = Int32(count + 1)
+                } else if priority < priorities[worst] {
+                    items[worst] = candidate; priorities[worst] = priority
+                }
+            }
+            for i in 0..<s.n {
+                for slot in (i * k)..<(i * k + k) {
+                    let j = s.lists.indices[slot]
+                    guard j != .max else { continue }
+                    let isNew = s.lists.isNew[slot]
+                    let priority = mixedHash(s.seed, UInt64(iteration), UInt64(min(i, Int(j))), UInt64(max(i, Int(j))))
+                    if owned.contains(i) { add(i, j, priority, isNew) }
+                    if owned.contains(Int(j)) { add(Int(j), Int32(i), priority, isNew) }
+                }
+            }
+            for i in owned {
+                let items = s.newCandidates + i * m, count = Int(s.newCounts[i])
+                for slot in (i * k)..<(i * k + k) where s.lists.isNew[slot] {
+                    let j = s.lists.indices[slot]
+                    for c in 0..<count where items[c] == j { s.lists.isNew[slot] = false; break }
+                }
+            }
+        }
+    }
+
+    /// Step 2 for the points of `block`: the local joins, read-only on the lists. A pair is proposed
+    /// only if it would enter at least one of the two lists as they stand.
+    private func propose(_ block: Range<Int>) -> [[Update]] {
+        let chunks = min(block.count, Self.chunksPerBlock)
+        var proposals = [[Update]](repeating: [], count: chunks)
+        proposals.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendableBox((self, slots))
+            parallelFor(chunks: chunks, threads: threads) { chunk in
+                let (s, slots) = shared.value
+                let m = s.maxCandidates, d = s.dimension
+                var out: [Update] = []
+                for r in chunkRange(chunk, of: chunks, count: block.count) {
+                    let i = block.lowerBound + r
+                    let news = s.newCandidates + i * m, newCount = Int(s.newCounts[i])
+                    let olds = s.oldCandidates + i * m, oldCount = Int(s.oldCounts[i])
+                    for a in 0..<newCount {
+                        let p = Int(news[a])
+                        let xp = s.x + p * d
+                        let thresholdP = s.lists.threshold(p)
+                        @inline(__always) func consider(_ q: Int) {
+                            let distance = max(0, 1 - dotProduct(xp, s.x + q * d, dimension: d))
+                            if distance <= thresholdP || distance <= s.lists.threshold(q) {
+                                out.append(Update(p: Int32(p), q: Int32(q), distance: distance))
+                            }
+                        }
+                        for b in (a + 1)..<max(a + 1, newCount) { consider(Int(news[b])) }
+                        for b in 0..<oldCount where Int(olds[b]) != p { consider(Int(olds[b])) }
+                    }
+                }
+                slots[chunk] = out
+            }
+        }
+        return proposals
+    }
+
+    /// Step 3: applies the proposals (q to p's list and p to q's), each worker for its own rows,
+    /// all in proposal order. - Returns: how many list entries changed.
+    private func apply(_ proposals: [[Update]]) -> Int {
+        let workers = min(threads, n)
+        var changedPerWorker = [Int](repeating: 0, count: workers)
+        changedPerWorker.withUnsafeMutableBufferPointer { counts in
+            let shared = UnsafeSendableBox((lists, proposals, counts))
+            parallelFor(chunks: workers, threads: workers) { worker in
+                let (lists, proposals, counts) = shared.value
+                let owned = chunkRange(worker, of: workers, count: n)
+                var changed = 0
+                for chunk in proposals {
+                    for u in chunk {
+                        let p = Int(u.p), q = Int(u.q)
+                        if owned.contains(p), lists.offer(row: p, distance: u.distance, index: u.q) { changed += 1 }
+                        if owned.contains(q), lists.offer(row: q, distance: u.distance, index: u.p) { changed += 1 }
+                    }
+                }
+                counts[worker] = changed
+            }
+        }
+        return changedPerWorker.reduce(0, +)
+    }
+}

@@ -1,1 +1,0 @@
-// Module Rendering: see Package.swift for its role.

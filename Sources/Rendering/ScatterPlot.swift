@@ -1,0 +1,274 @@
+// The scatter plot front end: validates the data, chooses colours, point size, opacity and
+// drawing mode, lays the picture out and draws points, legend, title and cluster numbers.
+//
+//   validate → Palette.assignment → PlotLayout.make → drawing order → points (discs or density)
+//   → title, legend, cluster numbers → 8-bit sRGB
+//
+// Drawing order: a SplitMix64 Fisher–Yates shuffle of the points (seed from the configuration), so
+// no category is buried under another because it comes last in the input; points of the
+// "other" group go first, beneath the coloured ones.
+import Foundation
+import MicseSupport
+
+/// Renders scatter plots to `RGBAImage`s (encode them with `PNGEncoder`) or to SVG (`SVGWriter`).
+public enum ScatterPlot {
+    /// Automatic point diameter in pixels for `pointCount` points on a square plot area of side
+    /// `plotSide`: discs cover about 8 % of the area in total, d = 2·√(0.08·side²/(πN)),
+    /// clamped to 1.6…12 px.
+    public static func automaticPointDiameter(pointCount: Int, plotSide: Float) -> Float {
+        let n = Float(max(1, pointCount))
+        return min(12, max(1.6, 2 * (0.08 * plotSide * plotSide / (Float.pi * n)).squareRoot()))
+    }
+
+    /// Automatic opacity: 0.9·(5,000/N)^0.3, clamped to 0.25…0.9 (opaque-ish for small N, lighter
+    /// as points pile up, so that dense regions stay readable).
+    public static func automaticAlpha(pointCount: Int) -> Float {
+        min(0.9, max(0.25, 0.9 * powf(5000 / Float(max(1, pointCount)), 0.3)))
+    }
+
+    /// Whether `configuration` draws `pointCount` points by density shading.
+    public static func usesDensity(pointCount: Int, configuration: PlotConfiguration) -> Bool {
+        switch configuration.density {
+        case .on: true
+        case .off: false
+        case .auto: pointCount > configuration.densityThreshold
+        }
+    }
+
+    /// Draws one plot. Notices (font fallbacks) go to `reporter`.
+    /// - Throws: `RenderingError` for empty, mismatched or non-finite input and bad sizes.
+    public static func render(_ data: ScatterData, configuration: PlotConfiguration,
+                              reporter: any ProgressReporter = SilentProgress()) throws -> RGBAImage {
+        try renderPanels([data], subtitles: [""], configuration: configuration, reporter: reporter)
+    }
+
+    /// Draws panels side by side on one image (each `configuration.width` wide), sharing one
+    /// layout: same data bounds, same plot area, each with its own legend. The title goes on
+    /// each panel followed by its subtitle ("… — by cluster").
+    /// - Parameters:
+    ///   - panels: the same points (x, y) coloured differently, e.g. by label and by cluster.
+    ///   - subtitles: one per panel (may be empty strings).
+    public static func renderPanels(_ panels: [ScatterData], subtitles: [String], configuration: PlotConfiguration,
+                                    reporter: any ProgressReporter = SilentProgress()) throws -> RGBAImage {
+        let prepared = try prepare(panels, subtitles: subtitles, configuration: configuration)
+        let threads = resolvedThreadCount(nil)
+        var canvas = LinearCanvas(width: configuration.width * panels.count, height: configuration.height,
+                                  background: configuration.theme.background)
+        for panel in prepared { drawPoints(panel, configuration: configuration, canvas: &canvas, threads: threads) }
+        for panel in prepared { drawText(panel, configuration: configuration, canvas: &canvas) }
+        for message in FontLibrary.shared.takeNotices() { reporter.notice(message) }
+        return canvas.makeImage(threads: threads)
+    }
+
+    // MARK: - Preparation (shared with SVGWriter)
+
+    struct Panel {
+        var data: ScatterData
+        var assignment: Palette.Assignment
+        var layout: PlotLayout
+        var radius: Float
+        var alpha: Float
+        var density: Bool
+        var fire: Bool
+        /// Drawing order: "other" points first, then the rest, each group shuffled.
+        var order: [Int32]
+        /// Label position per coloured category (median of its points), image pixels.
+        var centres: [(name: String, x: Float, y: Float)]
+    }
+
+    static func validate(_ data: ScatterData) throws {
+        guard data.x.count == data.y.count, data.x.count == data.categories.count else {
+            throw RenderingError.lengthMismatch(x: data.x.count, y: data.y.count, categories: data.categories.count)
+        }
+        guard !data.x.isEmpty else { throw RenderingError.noPoints }
+        for i in data.x.indices where !data.x[i].isFinite || !data.y[i].isFinite {
+            throw RenderingError.nonFiniteCoordinate(row: i, x: data.x[i], y: data.y[i])
+        }
+        let k = data.categoryNames.count
+        for (i, c) in data.categories.enumerated() where c < 0 || Int(c) >= k {
+            throw RenderingError.categoryOutOfRange(row: i, category: c, categoryCount: k)
+        }
+        if let colors = data.colors, colors.count != k {
+            throw RenderingError.colorCountMismatch(colors: colors.count, categories: k)
+        }
+    }
+
+    static func validate(_ configuration: PlotConfiguration, panelCount: Int) throws {
+        let c = configuration
+        guard (64...32768).contains(c.width), (64...32768).contains(c.height), c.width * panelCount <= 65536 else {
+            throw RenderingError.invalidSize(width: c.width * panelCount, height: c.height)
+        }
+        if let s = c.pointSize, !(s > 0 && s <= 200) {
+            throw RenderingError.invalidOption("point size must be in (0, 200] pixels (got \(s))")
+        }
+        if let a = c.alpha, !(a > 0 && a <= 1) { throw RenderingError.invalidOption("alpha must be in (0, 1] (got \(a))") }
+        guard c.dpi > 0, c.dpi.isFinite else { throw RenderingError.invalidOption("dpi must be positive (got \(c.dpi))") }
+    }
+
+    static func prepare(_ panels: [ScatterData], subtitles: [String], configuration: PlotConfiguration) throws -> [Panel] {
+        guard !panels.isEmpty else { throw RenderingError.noPoints }
+        guard subtitles.count == panels.count else {
+            throw RenderingError.panelMismatch("\(subtitles.count) subtitles for \(panels.count) panels")
+        }
+        try validate(configuration, panelCount: panels.count)
+        for p in panels { try validate(p) }
+        let n = panels[0].count
+        for p in panels where p.count != n {
+            throw RenderingError.panelMismatch("panel point counts differ (\(n) and \(p.count))")
+        }
+        var bounds = (minX: Float.infinity, maxX: -Float.infinity, minY: Float.infinity, maxY: -Float.infinity)
+        for p in panels {
+            for v in p.x { bounds.minX = min(bounds.minX, v); bounds.maxX = max(bounds.maxX, v) }
+            for v in p.y { bounds.minY = min(bounds.minY, v); bounds.maxY = max(bounds.maxY, v) }
+        }
+        let theme = configuration.theme
+        let density = usesDensity(pointCount: n, configuration: configuration)
+        let side = Float(min(configuration.width, configuration.height)) * 0.8
+        let radius = (configuration.pointSize ?? automaticPointDiameter(pointCount: n, plotSide: side)) / 2
+        let alpha = configuration.alpha ?? automaticAlpha(pointCount: n)
+
+        // Legends first: panels share the widest legend so their plot areas coincide.
+        var assignments: [Palette.Assignment] = []
+        var entryLists: [[LegendEntry]] = []
+        for p in panels {
+            let counts = p.categoryCounts
+            let a = Palette.assignment(categoryCount: p.categoryNames.count, counts: counts, theme: theme,
+                                       maxColored: configuration.maxColoredCategories, fixedColors: p.colors)
+            assignments.append(a)
+            var entries: [LegendEntry] = []
+            if configuration.showLegend, !(p.categoryNames.count == 1 && theme == .fire) {
+                entries = a.colored.map { LegendEntry(name: p.categoryNames[$0], count: counts[$0].grouped, color: a.colors[$0]) }
+                if !a.other.isEmpty {
+                    let points = a.other.reduce(0) { $0 + counts[$1] }
+                    entries.append(LegendEntry(name: "other (\(a.other.count.grouped) \(p.categoryNoun), \(points.grouped) points)",
+                                               count: "", color: theme.otherColor))
+                }
+            }
+            entryLists.append(entries)
+        }
+        let titles = subtitles.map { sub in
+            [configuration.title, sub].filter { !$0.isEmpty }.joined(separator: " — ")
+        }
+        let provisional = panels.indices.map { i in
+            PlotLayout.make(width: configuration.width, height: configuration.height, title: titles[i],
+                            entries: entryLists[i], bounds: bounds, pointRadius: radius)
+        }
+        let legendSize = provisional.map(\.legendSize).min() ?? 10
+        let legendWidth = panels.indices.map { i in
+            PlotLayout.legendWidth(entries: entryLists[i], size: legendSize, maxNameWidth: 0.28 * Float(configuration.width)).total
+        }.max() ?? 0
+
+        var result: [Panel] = []
+        for (i, p) in panels.enumerated() {
+            let layout = panels.count == 1 ? provisional[0] :
+                PlotLayout.make(width: configuration.width, height: configuration.height, title: titles[i],
+                                entries: entryLists[i], bounds: bounds, pointRadius: radius,
+                                originX: Float(i * configuration.width), legendWidthOverride: legendWidth,
+                                legendSizeOverride: legendSize)
+            let a = assignments[i]
+            // Drawing order: shuffle all, then move "other" points to the front (stable).
+            var order = (0..<Int32(n)).map { $0 }
+            var rng = SplitMix64.derived(from: configuration.seed, stream: 0x504C_4F54)
+            order.seededShuffle(using: &rng)
+            if !a.other.isEmpty {
+                var isOther = [Bool](repeating: false, count: p.categoryNames.count)
+                for c in a.other { isOther[c] = true }
+                order = order.filter { isOther[Int(p.categories[Int($0)])] } + order.filter { !isOther[Int(p.categories[Int($0)])] }
+            }
+            var centres: [(String, Float, Float)] = []
+            if configuration.showClusterNumbers {
+                var xs = [[Float]](repeating: [], count: p.categoryNames.count)
+                var ys = xs
+                for j in 0..<n { let c = Int(p.categories[j]); xs[c].append(p.x[j]); ys[c].append(p.y[j]) }
+                for c in a.colored where !xs[c].isEmpty {
+                    centres.append((p.categoryNames[c], layout.pixelX(median(xs[c])), layout.pixelY(median(ys[c]))))
+                }
+            }
+            result.append(Panel(data: p, assignment: a, layout: layout, radius: radius, alpha: alpha, density: density,
+                                fire: theme == .fire && p.categoryNames.count == 1, order: order, centres: centres))
+        }
+        return result
+    }
+
+    static func median(_ values: [Float]) -> Float {
+        let s = values.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    // MARK: - Drawing
+
+    static func drawPoints(_ panel: Panel, configuration: PlotConfiguration, canvas: inout LinearCanvas, threads: Int) {
+        let n = panel.data.count
+        let layout = panel.layout
+        var px = [Float](repeating: 0, count: n), py = [Float](repeating: 0, count: n)
+        for i in 0..<n { px[i] = layout.pixelX(panel.data.x[i]); py[i] = layout.pixelY(panel.data.y[i]) }
+        let palette = panel.assignment.colors.map(\.linear)
+        let width = canvas.width, height = canvas.height
+        let bandCount = max(1, min(64, height / 24))
+        let bandHeight = (height + bandCount - 1) / bandCount
+        let splat: Float = panel.density ? 0 : panel.radius
+        let buckets = PointKernels.bucketByBand(order: panel.order, py: py, reach: splat + 1,
+                                                bandHeight: bandHeight, bandCount: bandCount)
+        let accumulate = panel.density || panel.fire
+        var weight = accumulate ? [Float](repeating: 0, count: width * height) : []
+        var colorSum = accumulate ? [Float](repeating: 0, count: width * height * 3) : []
+        let alpha = panel.alpha
+        px.withUnsafeBufferPointer { pxp in py.withUnsafeBufferPointer { pyp in
+        panel.data.categories.withUnsafeBufferPointer { cat in buckets.indices.withUnsafeBufferPointer { idx in
+        canvas.pixels.withUnsafeMutableBufferPointer { cv in weight.withUnsafeMutableBufferPointer { wv in
+        colorSum.withUnsafeMutableBufferPointer { sv in
+            let box = UnsafeSendableBox((pxp, pyp, cat, idx, cv, wv, sv))
+            parallelFor(chunks: bandCount, threads: threads) { band in
+                let (pxp, pyp, cat, idx, cv, wv, sv) = box.value
+                let rows = (band * bandHeight)..<min(height, (band + 1) * bandHeight)
+                guard !rows.isEmpty else { return }
+                let slice = UnsafeBufferPointer(rebasing: idx[buckets.offsets[band]..<buckets.offsets[band + 1]])
+                if accumulate {
+                    PointKernels.accumulate(weight: wv, colorSum: sv, width: width, rows: rows, points: slice,
+                                            px: pxp, py: pyp, colorIndex: cat, palette: palette, radius: splat)
+                } else {
+                    PointKernels.drawDiscs(canvas: cv, width: width, rows: rows, points: slice, px: pxp, py: pyp,
+                                           colorIndex: cat, palette: palette, radius: splat, alpha: alpha)
+                }
+            }
+        } } } } } } }
+        if accumulate {
+            DensityShading.shade(canvas: &canvas, weight: weight, colorSum: colorSum,
+                                 coloring: panel.fire ? .fire : .categorical, threads: threads)
+        }
+    }
+
+    static func drawText(_ panel: Panel, configuration: PlotConfiguration, canvas: inout LinearCanvas) {
+        let theme = configuration.theme
+        let layout = panel.layout
+        if !layout.title.isEmpty {
+            let maxWidth = Float(layout.width) - 2 * (layout.plotX0 - layout.originX)
+            let title = TextRenderer.truncated(layout.title, size: layout.titleSize, weight: .bold, maxWidth: maxWidth)
+            TextRenderer.draw(title, x: layout.plotX0, baseline: layout.titleBaseline,
+                              style: TextStyle(size: layout.titleSize, weight: .bold, color: theme.text), on: &canvas)
+        }
+        let s = Float(layout.legendSize)
+        let metrics = FontLibrary.shared.withLock { $0.metrics(size: layout.legendSize) }
+        for (row, entry) in layout.legendEntries.enumerated() {
+            let top = layout.legendTop + Float(row) * layout.legendRowHeight
+            let centreY = top + layout.legendRowHeight / 2
+            canvas.disc(cx: layout.legendX + s * 0.5, cy: centreY, radius: s * 0.42, color: entry.color)
+            let baseline = centreY + (metrics.ascender - metrics.descender) / 2
+            let nameX = layout.legendX + s * 1.6
+            let name = TextRenderer.truncated(entry.name, size: layout.legendSize, maxWidth: max(layout.legendNameWidth, s * 3))
+            TextRenderer.draw(name, x: nameX, baseline: baseline,
+                              style: TextStyle(size: layout.legendSize, color: theme.text), on: &canvas)
+            if !entry.count.isEmpty {
+                let countX = nameX + layout.legendNameWidth + s * 0.8
+                TextRenderer.draw(entry.count, x: countX, baseline: baseline,
+                                  style: TextStyle(size: layout.legendSize, color: theme.mutedText), on: &canvas)
+            }
+        }
+        let numberSize = max(10, Int(s * 1.15))
+        for centre in panel.centres {
+            TextRenderer.drawCentered(centre.name, cx: centre.x, cy: centre.y,
+                                      style: TextStyle(size: numberSize, weight: .bold, color: theme.text),
+                                      halo: theme.background, on: &canvas)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Module Tokenization: see Package.swift for its role.

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `micse-cluster bench <stage>`: time one stage on this machine, to run side by side with the
+/// Python peers of ../shared/bench (the scripts Tests/Benchmarks/compare_*.sh do both in one run).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time one stage of the pipeline (use a release build).",
+        discussion: """
+        Examples:
+          micse-cluster bench kmeans embeddings_mean.npy --k 3 20
+          micse-cluster bench render --points 1000000 --categories 20
+          micse-cluster bench tokenize --csv ../shared/data/tweet_eval_sentiment_test.csv
+        """,
+        subcommands: [BenchKMeansCommand.self, BenchRenderCommand.self, BenchTokenizeCommand.self]
+    )
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import MicseSupport
+import Tokenization
+
+/// `micse-cluster tokenize --model DIR`: BERT WordPiece ids of each line of stdin, as JSON arrays.
+struct TokenizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenize",
+        abstract: "Print the BERT input ids of each line of stdin (one JSON array per line).",
+        discussion: """
+        Reads one text per line (UTF-8; invalid bytes become U+FFFD, which BERT drops) and prints
+        the ids [CLS] … [SEP] that Hugging Face's BertTokenizerFast gives, truncated to
+        --max-length ids and not padded. The model directory holds vocab.txt (with
+        tokenizer_config.json) or tokenizer.json.
+
+        Example:
+          echo "Hello, world!" | micse-cluster tokenize --model ~/.cache/micse-cluster/models/all-MiniLM-L6-v2
+          [101,7592,1010,2088,999,102]
+        """
+    )
+
+    @Option(help: "Model directory (vocab.txt + tokenizer_config.json, or tokenizer.json).",
+            transform: URL.init(fileURLWithPath:))
+    var model: URL
+
+    @Option(help: "Truncate to this many ids, [CLS] and [SEP] included.")
+    var maxLength = 128
+
+    @Flag(help: "Do not truncate (ignore --max-length).")
+    var noTruncation = false
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        guard maxLength >= 2 else { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
+    }
+
+    func run() throws {
+        let tokenizer = try BertTokenizer(directory: model)
+        let threadCount = resolvedThreadCount(threads)
+        let limit: Int? = noTruncation ? nil : maxLength
+        var batch: [String] = []
+        batch.reserveCapacity(4096)
+        func flush() {
+            var output = ""
+            for ids in tokenizer.encodeBatch(batch, maxLength: limit, threads: threadCount) {
+                output += "["
+                output += ids.map { String($0) }.joined(separator: ",")
+                output += "]\n"
+            }
+            FileHandle.standardOutput.write(Data(output.utf8))
+            batch.removeAll(keepingCapacity: true)
+        }
+        while let line = readLine(strippingNewline: true) {
+            batch.append(line)
+            if batch.count == 4096 { flush() }
+        }
+        if !batch.isEmpty { flush() }
+    }
+}

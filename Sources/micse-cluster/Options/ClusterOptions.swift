@@ -1,0 +1,81 @@
+import ArgumentParser
+import Clustering
+
+/// Where the pipeline clusters: the L2-normalised embeddings (cosine geometry) or the 2-D UMAP layout.
+enum ClusterSpaceOption: String, ExpressibleByArgument, CaseIterable {
+    case embedding, umap
+}
+
+/// `--clusters K|auto`.
+enum ClusterCountOption: ExpressibleByArgument, Equatable {
+    case fixed(Int)
+    case auto
+
+    init?(argument: String) {
+        if argument.lowercased() == "auto" { self = .auto; return }
+        guard let k = Int(argument) else { return nil }
+        self = .fixed(k)
+    }
+
+    var defaultValueDescription: String {
+        switch self { case .fixed(let k): return String(k); case .auto: return "auto" }
+    }
+}
+
+/// k-means options shared by `micse-cluster kmeans` and the main pipeline.
+struct ClusterOptions: ParsableArguments {
+    /// k when neither --clusters nor a label column says otherwise.
+    static let defaultClusterCount = 8
+
+    @Option(help: ArgumentHelp(
+        "Number of k-means clusters, or 'auto' to choose k in 2…20 by silhouette on a seeded subsample.",
+        discussion: "Default: the number of distinct labels when labels are given, else \(ClusterOptions.defaultClusterCount).",
+        valueName: "k|auto"))
+    var clusters: ClusterCountOption?
+
+    @Option(name: .customLong("n-init"), help: "k-means++ restarts; the lowest inertia is kept.")
+    var nInit = 10
+
+    @Option(help: "Maximum Lloyd iterations per restart.")
+    var maxIter = 300
+
+    @Option(help: "Convergence tolerance on the centre shift, relative to the mean feature variance.")
+    var tol: Double = 1e-4
+
+    @Option(help: "Random seed (k-means++ seeding, silhouette subsample); results do not depend on --threads.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Space to cluster in: the L2-normalised embeddings (cosine geometry) or the 2-D UMAP coordinates.")
+    var clusterSpace: ClusterSpaceOption = .embedding
+
+    @Option(help: "Assignment step: 'hamerly' (bounds skip most distance computations) or 'lloyd' (every distance).")
+    var kmeans: KMeansAlgorithm = .hamerly
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        if case .fixed(let k) = clusters, k < 1 {
+            throw ValidationError("--clusters must be at least 1 or 'auto' (got \(k)).")
+        }
+        guard nInit >= 1 else { throw ValidationError("--n-init must be at least 1 (got \(nInit)).") }
+        guard maxIter >= 1 else { throw ValidationError("--max-iter must be at least 1 (got \(maxIter)).") }
+        guard tol >= 0, tol.isFinite else { throw ValidationError("--tol must be finite and ≥ 0 (got \(tol)).") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+    }
+
+    /// The requested k: explicit, automatic, or derived from the label count (else the default).
+    func clusterCount(distinctLabels: Int?) -> ClusterCountOption {
+        if let clusters { return clusters }
+        if let distinctLabels, distinctLabels >= 1 { return .fixed(distinctLabels) }
+        return .fixed(Self.defaultClusterCount)
+    }
+
+    /// The k-means configuration for `clusterCount` clusters.
+    func configuration(clusterCount: Int) -> KMeansConfiguration {
+        KMeansConfiguration(clusterCount: clusterCount, initCount: nInit, maxIterations: maxIter, tolerance: tol,
+                            seed: seed, threads: threads, algorithm: kmeans)
+    }
+}
+
+extension KMeansAlgorithm: ExpressibleByArgument {}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Rendering
+
+extension PlotTheme: ExpressibleByArgument {}
+extension DensityMode: ExpressibleByArgument {}
+extension PlotColoring: ExpressibleByArgument {}
+extension PNGFilter: ExpressibleByArgument {}
+
+/// Options of the PNG/SVG scatter plot, shared by `plot` and the main command.
+struct PlotOptions: ParsableArguments {
+    @Option(help: "Image width in pixels (per panel).")
+    var width = 1600
+
+    @Option(help: "Image height in pixels.")
+    var height = 1600
+
+    @Option(help: "Colour theme: light, dark or fire (black, datashader-like).")
+    var theme: PlotTheme = .light
+
+    @Option(help: "Point diameter in pixels (default: from the number of points and the canvas).")
+    var pointSize: Float?
+
+    @Option(help: "Point opacity in (0, 1] (default: from the number of points).")
+    var alpha: Float?
+
+    @Option(help: "Density shading instead of discs: auto (above 200,000 points), on, off.")
+    var density: DensityMode = .auto
+
+    @Option(help: "Resolution recorded in the PNG (dots per inch).")
+    var dpi: Double = 200
+
+    @Option(help: "Colour points by label or cluster (default: label when the input has labels).")
+    var colorBy: PlotColoring?
+
+    @Option(help: "Draw side-by-side panels in one image, e.g. label,cluster.")
+    var panels: String?
+
+    @Option(help: "Plot title (default: input name, number of points, model).")
+    var title: String?
+
+    @Flag(help: "Write each cluster's number at the median of its points.")
+    var clusterNumbers = false
+
+    @Option(help: "Categories with their own colour; smaller ones are drawn as 'other'.")
+    var maxCategories = Palette.defaultMaxColored
+
+    func validate() throws {
+        guard (64...32768).contains(width), (64...32768).contains(height) else {
+            throw ValidationError("--width and --height must be 64…32768 pixels (got \(width)×\(height)).")
+        }
+        if let pointSize, !(pointSize > 0 && pointSize <= 200) {
+            throw ValidationError("--point-size must be in (0, 200] pixels (got \(pointSize)).")
+        }
+        if let alpha, !(alpha > 0 && alpha <= 1) { throw ValidationError("--alpha must be in (0, 1] (got \(alpha)).") }
+        guard dpi > 0 else { throw ValidationError("--dpi must be positive (got \(dpi)).") }
+        guard maxCategories >= 1 else { throw ValidationError("--max-categories must be at least 1.") }
+        _ = try panelColorings()
+    }
+
+    /// The colourings of `--panels` (nil when not given).
+    func panelColorings() throws -> [PlotColoring]? {
+        guard let panels else { return nil }
+        let parts = panels.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let colorings = try parts.map { part -> PlotColoring in
+            guard let c = PlotColoring(rawValue: part) else {
+                throw ValidationError("--panels: '\(part)' is not one of label, cluster.")
+            }
+            return c
+        }
+        guard !colorings.isEmpty else { throw ValidationError("--panels needs at least one of label, cluster.") }
+        return colorings
+    }
+
+    /// The plot configuration; `defaultTitle` is used when `--title` is not given.
+    func configuration(defaultTitle: String, seed: UInt64) -> PlotConfiguration {
+        PlotConfiguration(width: width, height: height, theme: theme, pointSize: pointSize, alpha: alpha,
+                          density: density, dpi: dpi, title: title ?? defaultTitle,
+                          showClusterNumbers: clusterNumbers, seed: seed, maxColoredCategories: maxCategories)
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import LinearAlgebra
+import MicseSupport
+import Testing
+@testable import Clustering
+
+@Suite("k-means against scikit-learn")
+struct KMeansReferenceTests {
+    let reference: KMeansReference
+    init() throws { reference = try KMeansReference.load() }
+
+    @Test("sklearn doctest: centres {(10,2),(1,2)}, inertia 16", arguments: KMeansAlgorithm.allCases)
+    func doctest(algorithm: KMeansAlgorithm) throws {
+        let x = Matrix(reference.doctest.points)
+        let result = try KMeans.fit(x, configuration: .init(clusterCount: 2, seed: 0, algorithm: algorithm))
+        #expect(abs(result.inertia - reference.doctest.inertia) < 1e-9)
+        #expect(reference.doctest.inertia == 16)
+        let centres = Set((0..<2).map { [result.centers[$0, 0], result.centers[$0, 1]] })
+        #expect(centres == Set(reference.doctest.centers.map { $0.map(Float.init) }))
+        #expect(samePartition(result.labels, reference.doctest.labels))
+    }
+
+    @Test("well-separated blobs: sklearn's exact partition", arguments: KMeansAlgorithm.allCases)
+    func blobs(algorithm: KMeansAlgorithm) throws {
+        let x = Matrix(reference.blobs.points)
+        for seed: UInt64 in [0, 1, 42] {
+            let result = try KMeans.fit(x, configuration: .init(clusterCount: reference.blobs.k, seed: seed, algorithm: algorithm))
+            #expect(samePartition(result.labels, reference.blobs.labels), "seed \(seed)")
+            #expect(abs(result.inertia - reference.blobs.inertia) <= 1e-5 * reference.blobs.inertia, "seed \(seed)")
+            #expect(result.converged)
+        }
+    }
+
+    @Test("MiniLM tweets (1,000 × 384): inertia within 0.5% of sklearn KMeans(n_init=10)",
+          arguments: ["raw", "normalized"], [3, 20])
+    func tweets(space: String, k: Int) throws {
+        var x = try KMeansReference.tweetEmbeddings()
+        if space == "normalized" { x.normalizeRows() }
+        let expected = try #require(reference.tweets_1000["\(space)_k\(k)"]?.fit).inertia
+        let result = try KMeans.fit(x, configuration: .init(clusterCount: k, seed: 0))
+        let relative = (result.inertia - expected) / expected
+        #expect(relative < 0.005, "inertia \(result.inertia) vs sklearn \(expected)")
+        #expect(relative > -0.05, "suspiciously far below sklearn: \(result.inertia) vs \(expected)")
+    }
+}
+
+@Suite("k-means properties")
+struct KMeansPropertyTests {
+    static func blobs(seed: UInt64, n: Int = 400, d: Int = 6, centres: Int = 4, spread: Float = 1.5) -> Matrix {
+        var rng = SplitMix64(seed: seed)
+        let means = (0..<centres).map { _ in (0..<d).map { _ in Float(rng.nextGaussian()) * 4 } }
+        var storage: [Float] = []
+        for i in 0..<n { storage += means[i % centres].map { $0 + Float(rng.nextGaussian()) * spread } }
+        return Matrix(rows: n, columns: d, storage: storage)
+    }
+
+    @Test("inertia never increases across Lloyd iterations", arguments: [2, 5, 9], [UInt64(1), 2, 3])
+    func monotone(k: Int, seed: UInt64) throws {
+        let x = Self.blobs(seed: seed, spread: 3)
+        let result = try KMeans.fit(x, configuration: .init(clusterCount: k, initCount: 3, tolerance: 0, seed: seed, algorithm: .lloyd))
+        for restart in 0..<3 {
+            let inertias = result.iterationStats.filter { $0.restart == restart }.compactMap(\.inertia)
+            #expect(!inertias.isEmpty)
+            for (a, b) in zip(inertias, inertias.dropFirst()) { #expect(b <= a * (1 + 1e-6), "restart \(restart): \(a) → \(b)") }
+            if let last = inertias.last, restart == result.bestRestart { #expect(result.inertia <= last * (1 + 1e-6)) }
+        }
+        #expect(result.inertia == result.restartInertias.min())
+    }
+
+    @Test("Lloyd and Hamerly reach the same partition from the same seeds", arguments: [3, 8, 15])
+    func hamerlyMatchesLloyd(k: Int) throws {
+        let x = Self.blobs(seed: 9, n: 1500, d: 12, centres: 6, spread: 2)
+        let lloyd = try KMeans.fit(x, configuration: .init(clusterCount: k, initCount: 2, tolerance: 0, seed: 5, algorithm: .lloyd))
+        let hamerly = try KMeans.fit(x, configuration: .init(clusterCount: k, initCount: 2, tolerance: 0, seed: 5, algorithm: .hamerly))
+        #expect(samePartition(lloyd.labels, hamerly.labels))
+        #expect(abs(lloyd.inertia - hamerly.inertia) <= 1e-6 * lloyd.inertia)
+        let skipped = hamerly.iterationStats.dropFirst().map(\.fullDistanceRows)
+        #expect(skipped.contains { $0 < x.rows }, "Hamerly bounds never skipped a point")
+    }
+
+    @Test("same seed, any thread count: identical labels, centres and inertia", arguments: KMeansAlgorithm.allCases)
+    func threadIndependence(algorithm: KMeansAlgorithm) throws {
+        let x = Self.blobs(seed: 4, n: 5000, d: 16, centres: 7, spread: 3)
+        let one = try KMeans.fit(x, configuration: .init(clusterCount: 7, initCount: 3, seed: 11, threads: 1, algorithm: algorithm))
+        let two = try KMeans.fit(x, configuration: .init(clusterCount: 7, initCount: 3, seed: 11, threads: 2, algorithm: algorithm))
+        let four = try KMeans.fit(x, configuration: .init(clusterCount: 7, initCount: 3, seed: 11, threads: 4, algorithm: algorithm))
+        #expect(one.labels == two.labels && two.labels == four.labels)
+        #expect(one.centers == two.centers && two.centers == four.centers)
+        #expect(one.inertia == two.inertia && two.inertia == four.inertia)
+    }
+
+    @Test("k = 1 gives the mean; tolerance is tol · mean feature variance")
+    func singleCluster() throws {
+        let x = Matrix([[0, 0], [2, 0], [0, 4], [2, 4]])
+        let result = try KMeans.fit(x, configuration: .init(clusterCount: 1))
+        #expect(result.centers == Matrix([[1, 2]]))
+        #expect(abs(result.inertia - 20) < 1e-9)
+        // variances 1 and 4 → mean 2.5
+        #expect(abs(KMeans.scaledTolerance(x, relative: 1e-4) - 2.5e-4) < 1e-15)
+    }
+
+    @Test("k = n: every point its own cluster, inertia 0")
+    func kEqualsN() throws {
+        let x = Self.blobs(seed: 2, n: 12, d: 3)
+        let result = try KMeans.fit(x, configuration: .init(clusterCount: 12))
+        #expect(Set(result.labels).count == 12)
+        #expect(result.inertia < 1e-9)
+        #expect(result.notices.isEmpty)
+    }
+
+    @Test("fewer distinct points than k: terminates with a notice")
+    func duplicates() throws {
+        let x = Matrix([[0, 0], [0, 0], [0, 0], [5, 5], [5, 5], [5, 5]])
+        for algorithm in KMeansAlgorithm.allCases {
+            let result = try KMeans.fit(x, configuration: .init(clusterCount: 4, maxIterations: 50, algorithm: algorithm))
+            #expect(result.inertia < 1e-9)
+            #expect(result.notices.contains { $0.contains("distinct") })
+        }
+    }
+
+    @Test("an empty cluster takes the point farthest from its centre (sklearn _relocate_empty_clusters)",
+          arguments: KMeansAlgorithm.allCases)
+    func relocation(algorithm: KMeansAlgorithm) {
+        let x = Matrix([[0], [1], [2], [10], [11], [12]])
+        x.withUnsafeBufferPointer { p in
+            let w = KMeansWorkspace(x: p.baseAddress!, rows: 6, dimension: 1, clusterCount: 3, threads: 1)
+            w.centers[0] = 0; w.centers[1] = 1; w.centers[2] = 1000    // cluster 2 gets no point
+            let outcome = w.runLloyd(restart: 0, maxIterations: 1, tolerance: 0, algorithm: algorithm)
+            #expect(outcome.stats.first?.relocatedClusters == 1)
+            // Point 12 (farthest from centre 1) moved to cluster 2, whose centre is now 12.
+            #expect(w.centers[2] == 12)
+            #expect(w.centers[1] == 6)      // mean of {1, 2, 10, 11} after losing 12
+            #expect(w.centers[0] == 0)
+        }
+    }
+
+    @Test("bad input: k < 1, k > n, NaN row, bad parameters")
+    func badInput() {
+        let x = Matrix([[0, 1], [1, 1], [2, 2]])
+        #expect(throws: ClusteringError.invalidClusterCount(requested: 0, pointCount: 3)) {
+            try KMeans.fit(x, configuration: .init(clusterCount: 0))
+        }
+        #expect(throws: ClusteringError.invalidClusterCount(requested: 4, pointCount: 3)) {
+            try KMeans.fit(x, configuration: .init(clusterCount: 4))
+        }
+        #expect(ClusteringError.invalidClusterCount(requested: 4, pointCount: 3).description.contains("at most 3"))
+        var bad = x
+        bad[1, 1] = .nan
+        #expect(throws: ClusteringError.nonFiniteRow(row: 2)) { try KMeans.fit(bad, configuration: .init(clusterCount: 2)) }
+        #expect(ClusteringError.nonFiniteRow(row: 2).description.contains("row 2"))
+        #expect(throws: ClusteringError.self) { try KMeans.fit(x, configuration: .init(clusterCount: 2, initCount: 0)) }
+        #expect(throws: ClusteringError.emptyInput) { try KMeans.fit(Matrix(rows: 0, columns: 3), configuration: .init(clusterCount: 1)) }
+    }
+
+    @Test("predict agrees with the fitted labels")
+    func predictMatchesLabels() throws {
+        let x = Self.blobs(seed: 8)
+        let result = try KMeans.fit(x, configuration: .init(clusterCount: 4))
+        #expect(KMeans.predict(x, centers: result.centers) == result.labels)
+    }
+}

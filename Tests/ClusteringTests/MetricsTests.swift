@@ -1,0 +1,94 @@
+import Foundation
+import LinearAlgebra
+import Testing
+@testable import Clustering
+
+@Suite("ARI, NMI and silhouette against scikit-learn")
+struct ClusterMetricsTests {
+    let reference: KMeansReference
+    init() throws { reference = try KMeansReference.load() }
+
+    @Test("ARI and NMI (arithmetic) equal sklearn's to 1e-6 on fixed partitions, incl. degenerate ones")
+    func supervised() {
+        let truth = reference.metrics.truth
+        let one = [Int](repeating: 0, count: truth.count)
+        for c in reference.metrics.cases {
+            #expect(abs(ClusterMetrics.adjustedRandIndex(truth, c.labels) - c.ari) < 1e-6, "\(c.name)")
+            #expect(abs(ClusterMetrics.normalizedMutualInformation(truth, c.labels) - c.nmi) < 1e-6, "\(c.name)")
+            #expect(abs(ClusterMetrics.adjustedRandIndex(one, c.labels) - c.ari_vs_one) < 1e-6, "\(c.name) vs one cluster")
+            #expect(abs(ClusterMetrics.normalizedMutualInformation(one, c.labels) - c.nmi_vs_one) < 1e-6, "\(c.name) vs one cluster")
+        }
+    }
+
+    @Test("silhouette equals sklearn's to 1e-6; nil where sklearn raises (one cluster, all singletons)")
+    func silhouette() {
+        let points = Matrix(reference.metrics.points)
+        for c in reference.metrics.cases {
+            let value = ClusterMetrics.silhouette(points, labels: c.labels)
+            if let expected = c.silhouette {
+                #expect(value != nil, "\(c.name)")
+                #expect(abs((value ?? .nan) - expected) < 1e-6, "\(c.name): \(String(describing: value)) vs \(expected)")
+            } else {
+                #expect(value == nil, "\(c.name)")
+            }
+        }
+    }
+
+    @Test("metrics are symmetric in label names and 1 for identical partitions")
+    func invariances() {
+        let a = [0, 0, 1, 1, 2, 2, 2]
+        let b = [7, 7, 3, 3, 9, 9, 9]
+        #expect(ClusterMetrics.adjustedRandIndex(a, b) == 1)
+        #expect(abs(ClusterMetrics.normalizedMutualInformation(a, b) - 1) < 1e-12)
+        let c = [0, 1, 0, 1, 0, 1, 0]
+        #expect(abs(ClusterMetrics.adjustedRandIndex(a, c) - ClusterMetrics.adjustedRandIndex(c, a)) < 1e-12)
+    }
+
+    @Test("subsampled silhouette is seeded and uses the requested number of points")
+    func subsample() {
+        let points = Matrix(reference.metrics.points)
+        let labels = reference.metrics.truth
+        let s1 = ClusterMetrics.silhouette(points, labels: labels, sampleSize: 60, seed: 3)
+        let s2 = ClusterMetrics.silhouette(points, labels: labels, sampleSize: 60, seed: 3)
+        #expect(s1 == s2)
+        #expect(ClusterMetrics.sampleIndices(count: 150, sampleSize: 60, seed: 3).count == 60)
+        #expect(ClusterMetrics.sampleIndices(count: 150, sampleSize: 500, seed: 3) == Array(0..<150))
+    }
+}
+
+@Suite("Diagnostics and automatic k")
+struct DiagnosticsTests {
+    let reference: KMeansReference
+    init() throws { reference = try KMeansReference.load() }
+
+    @Test("diagnostics: sizes, composition, ARI/NMI, JSON round trip")
+    func diagnostics() throws {
+        let x = Matrix(reference.blobs.points)
+        let configuration = KMeansConfiguration(clusterCount: 5)
+        let result = try KMeans.fit(x, configuration: configuration)
+        let names = ["a", "b", "c", "d", "e"]
+        let diagnostics = try ClusterDiagnostics.make(result: result, data: x, configuration: configuration,
+                                                      labels: reference.blobs.labels, labelNames: names)
+        #expect(diagnostics.clusterSizes.reduce(0, +) == x.rows)
+        #expect(diagnostics.adjustedRandIndex == 1)
+        #expect(abs((diagnostics.normalizedMutualInformation ?? 0) - 1) < 1e-12)
+        #expect(diagnostics.composition?.allSatisfy { $0.labels.count == 1 } == true)
+        #expect((diagnostics.silhouette ?? 0) > 0.5)
+        let decoded = try JSONDecoder().decode(ClusterDiagnostics.self, from: diagnostics.jsonData())
+        #expect(decoded == diagnostics)
+        #expect(diagnostics.summary.contains("5 clusters of 600 points"))
+        #expect(throws: ClusteringError.labelCountMismatch(labels: 2, points: 600)) {
+            try ClusterDiagnostics.make(result: result, data: x, configuration: configuration, labels: [0, 1])
+        }
+    }
+
+    @Test("--clusters auto picks the number of well-separated blobs and reports the curve")
+    func automaticK() throws {
+        let x = Matrix(reference.blobs.points)
+        let selection = try ClusterCountSelection.select(x, range: 2...8, configuration: .init(clusterCount: 2, initCount: 3),
+                                                         sampleSize: 300)
+        #expect(selection.clusterCount == reference.blobs.k)
+        #expect(selection.curve.map(\.clusterCount) == Array(2...8))
+        #expect(selection.result.centers.rows == selection.clusterCount)
+    }
+}

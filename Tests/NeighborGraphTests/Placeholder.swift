@@ -1,4 +1,0 @@
-import Testing
-
-// Tests of NeighborGraph land here.
-@Suite("NeighborGraph placeholder") struct NeighborGraphPlaceholder { @Test func builds() {} }
