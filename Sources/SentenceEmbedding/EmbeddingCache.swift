@@ -32,18 +32,21 @@ public struct EmbeddingCacheKey: Sendable, Equatable, Codable {
         count = texts.count
     }
 
-    /// The key of `texts` embedded by `encoder` with the weights of `model`.
-    /// - Throws: when a model file cannot be read for its fingerprint.
-    public init(model: ModelDirectory, encoder: SentenceEncoder, texts: [String]) throws {
+    /// The key of `texts` embedded with the model in `model` under `options` (reads the model's files for their
+    /// fingerprints, not the weights into memory).
+    /// - Throws: when a model file cannot be read.
+    public init(model: ModelDirectory, options: EncoderOptions, texts: [String]) throws {
         var tokenizerFingerprint = Fingerprint()
         for url in [model.vocabularyURL, model.tokenizerJSONURL, model.tokenizerConfigurationURL].compactMap({ $0 }) {
             tokenizerFingerprint.combine(url.lastPathComponent)
-            tokenizerFingerprint.combine(try Data(contentsOf: url, options: .alwaysMapped))
+            do { tokenizerFingerprint.combine(try Data(contentsOf: url, options: .alwaysMapped)) } catch {
+                throw MicseError("\(url.path): cannot read (\(error.localizedDescription))")
+            }
         }
         self.init(modelName: model.name, modelIdentity: try model.identityFingerprint(),
-                  tokenizerIdentity: tokenizerFingerprint.hexString, dimension: encoder.dimension,
-                  pooling: encoder.options.pooling, maxLength: encoder.effectiveMaxLength,
-                  normalize: encoder.options.normalize, texts: texts)
+                  tokenizerIdentity: tokenizerFingerprint.hexString, dimension: model.configuration.hiddenSize,
+                  pooling: options.pooling, maxLength: min(options.maxLength, model.configuration.maxPositions),
+                  normalize: options.normalize, texts: texts)
     }
 
     /// The entry's file name stem: a fingerprint of every identity field (the name is only a label).
