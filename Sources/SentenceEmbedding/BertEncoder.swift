@@ -45,7 +45,6 @@ public struct BertEncoder: Sendable {
     /// - Throws: `EncoderError.badConfiguration` or `.shapeMismatch(tensor:expected:found:)` naming the
     ///   checkpoint key of the first tensor whose shape disagrees.
     public init(weights: BertWeights) throws {
-        _ = OpenBLASKernelSelection.applied
         let c = weights.configuration
         guard c.hiddenSize > 0, c.headCount > 0, c.hiddenSize % c.headCount == 0 else {
             throw EncoderError.badConfiguration("hidden_size \(c.hiddenSize) is not a multiple of num_attention_heads \(c.headCount)")

@@ -16,8 +16,10 @@ public enum OpenBLASKernelSelection {
         public let after: String
     }
 
-    /// Re-selects the kernels once per process, the first time it is read. Must run before any other
-    /// thread calls BLAS (the encoder reads it when it is created).
+    /// Re-selects the kernels once per process, the first time it is read. Read it at process start, before
+    /// any thread calls BLAS: between `gotoblas_dynamic_quit` and `gotoblas_dynamic_init` OpenBLAS has no
+    /// kernel table, so a concurrent BLAS call would crash. The library never reads it on its own (tests run
+    /// many suites in parallel in one process); the `embed` and `bench embed` commands read it first thing.
     public static let applied: Change? = selectNativeKernels()
 
     private static func selectNativeKernels() -> Change? {

@@ -36,6 +36,7 @@ struct EmbedCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        _ = OpenBLASKernelSelection.applied   // before any BLAS call (see its documentation)
         try AtomicFile.checkWritable(output)
         let reporter = ConsoleReporter(verbosity: quiet ? .quiet : .normal)
         let corpus = try CorpusReader.read(input, options: CorpusReadOptions(textColumn: textColumn, keepEmptyTexts: true))
@@ -72,7 +73,7 @@ struct EmbedCommand: ParsableCommand {
         let loadClock = Stopwatch()
         let encoder = try SentenceEncoder(model: model, options: options)
         if let change = OpenBLASKernelSelection.applied {
-            reporter.debug("OpenBLAS kernels: \(change.before) → \(change.after)")
+            reporter.debug("OpenBLAS kernels: \(change.before) → \(change.after) (its CPU detection fell back)")
         }
         reporter.stage("load model", seconds: loadClock.seconds, model.name)
         let result = try encoder.embed(texts, progress: reporter)
