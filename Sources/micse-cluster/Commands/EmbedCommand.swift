@@ -45,7 +45,12 @@ struct EmbedCommand: ParsableCommand {
         let model = resolved.directory
         let options = embedding.encoderOptions(for: model)
         reporter.info("embedding \(corpus.count) texts with \(resolved.summary), pooling \(options.pooling.rawValue), max length \(options.maxLength)\(options.normalize ? ", normalised" : "")")
-        let vectors = try Self.embed(corpus.texts, model: model, options: options, useCache: !embedding.noCache, reporter: reporter)
+        let vectors: Matrix
+        do {
+            vectors = try Self.embed(corpus.texts, model: model, options: options, useCache: !embedding.noCache, reporter: reporter)
+        } catch EncoderError.nonFiniteOutput(let row) where corpus.lineNumbers.indices.contains(row) {
+            throw MicseError("\(input.path):\(corpus.lineNumbers[row]): the sentence vector of this text holds NaN or infinite values (are the model weights corrupt?)")
+        }
         try NPYFile.write(rows: vectors.rows, columns: vectors.columns, values: vectors.storage, to: output)
         reporter.info("wrote \(output.path) (\(vectors.rows) × \(vectors.columns) float32)")
     }
