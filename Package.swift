@@ -57,6 +57,11 @@ let package = Package(
         ]),
 
         // MARK: - Examples (the miCSE model card's three examples, natively)
+        .executableTarget(name: "example-similarity", dependencies: ["MicsePipeline", "MicseSupport"], path: "Examples/Similarity"),
+        .executableTarget(name: "example-cluster-tweets", dependencies: ["MicsePipeline", "Rendering"], path: "Examples/ClusterTweets"),
+        .executableTarget(name: "example-library-api", dependencies: [
+            "MicsePipeline", "MicseSupport", "CorpusIO", "ManifoldLayout", "Clustering", "Rendering",
+        ], path: "Examples/LibraryAPI"),
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["MicseSupport", "LinearAlgebra"], path: "Tests/TestSupport"),
@@ -70,6 +75,6 @@ let package = Package(
         .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "CorpusIO", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "InteractiveMapTests", dependencies: ["InteractiveMap", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PipelineTests", dependencies: ["MicsePipeline", "CorpusIO", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PipelineTests", dependencies: ["MicsePipeline", "CorpusIO", "MicseSupport", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -40,6 +40,8 @@ public enum KMeans {
         return data.withUnsafeBufferPointer { buffer -> KMeansResult in
             guard let base = buffer.baseAddress else { preconditionFailure("validated non-empty") }
             let workspace = KMeansWorkspace(x: base, rows: n, dimension: d, clusterCount: k, threads: threads)
+            var algorithm = configuration.algorithm
+            if algorithm == .elkan && n * k > 64_000_000 { algorithm = .hamerly }
             var best: (labels: [Int32], centers: [Float], outcome: RestartOutcome, restart: Int)?
             var inertias: [Double] = []
             var stats: [KMeansIterationStats] = []
@@ -47,7 +49,7 @@ public enum KMeans {
                 var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(restart))
                 workspace.seedKMeansPlusPlus(rng: &rng)
                 let outcome = workspace.runLloyd(restart: restart, maxIterations: configuration.maxIterations,
-                                                 tolerance: tolerance, algorithm: configuration.algorithm)
+                                                 tolerance: tolerance, algorithm: algorithm)
                 inertias.append(outcome.inertia)
                 stats += outcome.stats
                 if best == nil || outcome.inertia < best!.outcome.inertia {
@@ -57,9 +59,13 @@ public enum KMeans {
             }
             guard let best else { preconditionFailure("initCount validated ≥ 1") }
             var notices: [String] = []
-            let distinct = Set(best.labels).count
+            // sklearn warns when fewer distinct labels than k remain; with duplicate points, tied
+            // identical centres can also keep distinct labels, so count distinct centres too.
+            let distinctLabels = Set(best.labels).count
+            let distinctCenters = Set((0..<k).map { j in Array(best.centers[(j * d)..<((j + 1) * d)]) }).count
+            let distinct = min(distinctLabels, distinctCenters)
             if distinct < k {
-                notices.append("k-means found \(distinct) distinct clusters, fewer than the \(k) requested: the data has fewer distinct points than clusters")
+                notices.append("k-means found \(distinct) distinct clusters, fewer than the \(k) requested (duplicate points in the data?)")
             }
             if !best.outcome.converged {
                 notices.append("k-means stopped after \(configuration.maxIterations) iterations without converging (tolerance \(configuration.tolerance))")
@@ -76,7 +82,7 @@ public enum KMeans {
     public static func predict(_ data: Matrix, centers: Matrix) -> [Int32] {
         precondition(data.columns == centers.columns, "predict: data has \(data.columns) columns, centres \(centers.columns)")
         var labels = [Int32](repeating: 0, count: data.rows)
-        guard data.rows > 0, centers.rows > 0 else { return labels }
+        guard data.rows > 0, centers.rows > 0, data.columns > 0 else { return labels }
         let d = data.columns, k = centers.rows
         data.withUnsafeBufferPointer { x in
             centers.withUnsafeBufferPointer { c in

@@ -12,6 +12,13 @@ public enum KMeansAlgorithm: String, Sendable, Codable, CaseIterable {
     /// overlap are recomputed (gathered into blocks and assigned by GEMM). Same fixed points as
     /// `lloyd`, up to floating-point ties.
     case hamerly
+    /// Lloyd with Elkan's bounds (Elkan 2003, "Using the triangle inequality to accelerate
+    /// k-means", ICML): one lower bound per point and centre (n × k Floats), decayed by each
+    /// centre's own shift, and the centre–centre distances; far fewer recomputations than Hamerly
+    /// in high dimension. A row whose bounds fail for fewer than k/4 centres computes those
+    /// distances directly; rows failing for more are gathered and assigned by GEMM, which
+    /// refreshes all k bounds. Falls back to `hamerly` when n · k exceeds 64 M. The default.
+    case elkan
 }
 
 /// Settings of one k-means fit. Defaults follow scikit-learn's `KMeans` (1.x).
@@ -30,11 +37,11 @@ public struct KMeansConfiguration: Sendable, Equatable, Codable {
     /// Worker threads (nil: all cores). Results do not depend on it (fixed row partition, fixed
     /// reduction order).
     public var threads: Int? = nil
-    /// Assignment strategy (default: Hamerly bounds; `lloyd` is the plain reference).
-    public var algorithm: KMeansAlgorithm = .hamerly
+    /// Assignment strategy (default: Elkan bounds; `lloyd` is the plain reference).
+    public var algorithm: KMeansAlgorithm = .elkan
 
     public init(clusterCount: Int, initCount: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4,
-                seed: UInt64 = 0, threads: Int? = nil, algorithm: KMeansAlgorithm = .hamerly) {
+                seed: UInt64 = 0, threads: Int? = nil, algorithm: KMeansAlgorithm = .elkan) {
         self.clusterCount = clusterCount
         self.initCount = initCount
         self.maxIterations = maxIterations

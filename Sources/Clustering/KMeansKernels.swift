@@ -46,7 +46,7 @@ func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, dimen
         let va = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD16<Float>.self)
         let vb = UnsafeRawPointer(b + j).loadUnaligned(as: SIMD16<Float>.self)
         let diff = va - vb
-        acc.addProduct(diff, diff)
+        acc += diff * diff   // not addProduct: without -mfma it lowers to a libm fmaf call per lane
         j += 16
     }
     var s = acc.sum()
@@ -63,7 +63,7 @@ func squaredDistanceDouble(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
         let va = SIMD8<Double>(UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self))
         let vb = SIMD8<Double>(UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self))
         let diff = va - vb
-        acc.addProduct(diff, diff)
+        acc += diff * diff   // not addProduct: without -mfma it lowers to a libm fmaf call per lane
         j += 8
     }
     var s = acc.sum()

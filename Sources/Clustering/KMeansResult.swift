@@ -17,8 +17,8 @@ public struct KMeansIterationStats: Sendable, Equatable, Codable {
     public var centerShift: Double
     /// Points whose label changed in this iteration's assignment.
     public var changedLabels: Int
-    /// Points whose distances to every centre were computed (all points for `lloyd`).
-    public var fullDistanceRows: Int
+    /// Point–centre distances computed in this iteration's assignment (n · k for `lloyd`).
+    public var distanceComputations: Int
     /// Clusters found empty and relocated to far points in this iteration.
     public var relocatedClusters: Int
 }

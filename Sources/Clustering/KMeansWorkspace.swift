@@ -17,7 +17,7 @@ final class SlotBuffers: @unchecked Sendable {
     let potentials: UnsafeMutablePointer<Double>   // trials: k-means++ candidate potentials
     var changed = 0
     var inertia = 0.0
-    var fullRows = 0
+    var distanceCount = 0
     let k: Int, d: Int
 
     init(clusterCount k: Int, dimension d: Int, trials: Int) {
@@ -38,7 +38,7 @@ final class SlotBuffers: @unchecked Sendable {
     func resetDeltas() {
         deltaSums.update(repeating: 0, count: k * d)
         deltaCounts.update(repeating: 0, count: k)
-        changed = 0; inertia = 0; fullRows = 0
+        changed = 0; inertia = 0; distanceCount = 0
     }
 
     deinit {
@@ -75,6 +75,15 @@ final class KMeansWorkspace: @unchecked Sendable {
     let shifts: UnsafeMutablePointer<Double>        // k: ‖c_new − c_old‖
     let halfSeparation: UnsafeMutablePointer<Float> // k: ½ min_{j'≠j} ‖c_j − c_j'‖
     let slots: [SlotBuffers]
+    /// Elkan: n × k lower bounds on ‖xᵢ − cⱼ‖, and k × k centre distances (allocated on first use).
+    private(set) var lowerAll: UnsafeMutablePointer<Float>? = nil
+    private(set) var centerDistances: UnsafeMutablePointer<Float>? = nil
+
+    /// Allocates the Elkan bounds (n × k Floats) if not yet done.
+    func prepareElkan() {
+        if lowerAll == nil { lowerAll = .allocate(capacity: n * k) }
+        if centerDistances == nil { centerDistances = .allocate(capacity: k * k) }
+    }
 
     init(x: UnsafePointer<Float>, rows n: Int, dimension d: Int, clusterCount k: Int, threads: Int) {
         self.x = x; self.n = n; self.d = d; self.k = k
@@ -123,6 +132,7 @@ final class KMeansWorkspace: @unchecked Sendable {
         closest.deallocate(); candidateDistances.deallocate(); centers.deallocate(); oldCenters.deallocate()
         centerNorms.deallocate(); candidates.deallocate(); candidateNorms.deallocate()
         sums.deallocate(); counts.deallocate(); shifts.deallocate(); halfSeparation.deallocate()
+        lowerAll?.deallocate(); centerDistances?.deallocate()
     }
 }
 

@@ -46,7 +46,7 @@ public struct ModelDirectory: Sendable {
             throw ModelLoadingError.invalidConfiguration(path: url.path, reason: "a model is a directory, not a file")
         }
         self.url = url
-        self.name = name ?? url.standardizedFileURL.lastPathComponent
+        self.name = name ?? Self.displayName(url)
         func optional(_ file: String) -> URL? {
             let candidate = url.appendingPathComponent(file)
             return manager.fileExists(atPath: candidate.path) ? candidate : nil
@@ -82,6 +82,18 @@ public struct ModelDirectory: Sendable {
             fingerprint.combine(data)
         }
         return fingerprint.hexString
+    }
+
+    /// `org/name` for a hub cache snapshot (`…/models--org--name/snapshots/<commit>`), else the directory's name.
+    static func displayName(_ url: URL) -> String {
+        let components = url.standardizedFileURL.pathComponents
+        if components.count >= 3, components[components.count - 2] == "snapshots" {
+            let repository = components[components.count - 3]
+            if repository.hasPrefix("models--") {
+                return repository.dropFirst("models--".count).replacingOccurrences(of: "--", with: "/")
+            }
+        }
+        return url.standardizedFileURL.lastPathComponent
     }
 
     private static func readLowercase(_ url: URL) throws -> Bool {

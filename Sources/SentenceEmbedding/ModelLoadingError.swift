@@ -38,7 +38,27 @@ public enum ModelLoadingError: UserFacingError, Equatable {
     case modelNotFound(tried: [String])
     case notAModelDirectory(path: String, source: String, reason: String)
 
+    /// One line, whatever the file put into the names it quotes: tensor names, zip entry names and pickle globals come
+    /// from the file and may contain newlines or other control characters, which are shown escaped (`\n`, `\u{1B}`).
     public var description: String {
+        var line = ""
+        for scalar in message.unicodeScalars {
+            switch scalar {
+            case "\n": line += "\\n"
+            case "\r": line += "\\r"
+            case "\t": line += "\\t"
+            default:
+                if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                    line += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+                } else {
+                    line.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return line
+    }
+
+    private var message: String {
         switch self {
         case let .fileMissing(path, what):
             return "\(path): \(what) not found"

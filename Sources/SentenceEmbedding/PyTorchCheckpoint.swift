@@ -16,6 +16,8 @@ public struct PyTorchCheckpoint: Sendable {
     public let url: URL
     /// The tensors by state-dict key. Non-tensor values of the dict are ignored.
     public let tensors: [String: StoredTensor]
+    /// The largest `data.pkl` accepted.
+    public static let pickleByteLimit = 16 << 20
 
     /// Maps and reads `url`.
     /// - Throws: `ModelLoadingError` naming the file: not a zip (or a legacy pre-1.6 checkpoint), a compressed
@@ -55,12 +57,20 @@ public struct PyTorchCheckpoint: Sendable {
                 throw ModelLoadingError.checkpointInvalid(path: path, reason: "byteorder is not \"little\"")
             }
         }
+        // A state dict's pickle is ~150 bytes per tensor (bert-base: 30 KB); a much larger one is not a state dict.
+        guard pickleEntry.uncompressedSize <= Self.pickleByteLimit else {
+            throw ModelLoadingError.checkpointInvalid(
+                path: path, reason: "\(pickleEntry.name) is \(pickleEntry.uncompressedSize) bytes, over the \(Self.pickleByteLimit)-byte limit")
+        }
         let pickle = Array(data[try stored(pickleEntry)])
-        let root = try RestrictedUnpickler.load(pickle, path: path + ":" + pickleEntry.name)
+        let entries = try RestrictedUnpickler.load(pickle, path: path + ":" + pickleEntry.name) { root in
+            try Self.stateDict(root, path: path).compactMap { key, value -> (String, PickleTensor)? in
+                if case let .tensor(tensor) = value { return (key, tensor) } else { return nil }
+            }
+        }
 
         var tensors: [String: StoredTensor] = [:]
-        for (key, value) in try Self.stateDict(root, path: path) {
-            guard case let .tensor(tensor) = value else { continue }
+        for (key, tensor) in entries {
             func bad(_ reason: String) -> ModelLoadingError { .checkpointInvalid(path: path, reason: "tensor \(key): \(reason)") }
             guard let entry = archive[prefix + "data/" + tensor.storage.key] else {
                 throw bad("its storage \(prefix)data/\(tensor.storage.key) is missing from the archive")

@@ -1,7 +1,9 @@
 import Foundation
 
 /// A value built by `RestrictedUnpickler`. Lists and dicts are reference types because pickle mutates them after
-/// memoising them (EMPTY_DICT, BINPUT, …, SETITEMS), exactly as CPython's objects are shared.
+/// memoising them (EMPTY_DICT, BINPUT, …, SETITEMS), exactly as CPython's objects are shared. Tuples are reference
+/// types too, so that every nesting level is an object the unpickler's arena can take apart without recursion
+/// (see `RestrictedUnpickler.tearDown`).
 indirect enum PickleValue {
     case none
     case bool(Bool)
@@ -9,7 +11,7 @@ indirect enum PickleValue {
     case float(Double)
     case string(String)
     case bytes([UInt8])
-    case tuple([PickleValue])
+    case tuple(PickleTuple)
     case list(PickleList)
     case dict(PickleDict)
     /// One of the few callables a checkpoint may name (see `PickleGlobal`).
@@ -37,8 +39,22 @@ indirect enum PickleValue {
     }
 }
 
-final class PickleList { var items: [PickleValue] = [] }
-final class PickleDict { var pairs: [(key: PickleValue, value: PickleValue)] = [] }
+/// A container the unpickler created; `clear()` drops its children (teardown).
+protocol PickleContainer: AnyObject { func clear() }
+
+final class PickleTuple: PickleContainer {
+    var items: [PickleValue]
+    init(_ items: [PickleValue]) { self.items = items }
+    func clear() { items = [] }
+}
+final class PickleList: PickleContainer {
+    var items: [PickleValue] = []
+    func clear() { items = [] }
+}
+final class PickleDict: PickleContainer {
+    var pairs: [(key: PickleValue, value: PickleValue)] = []
+    func clear() { pairs = [] }
+}
 
 /// The only globals a state dict needs. Anything else (`os.system`, `builtins.eval`, `subprocess.Popen`, …) is refused
 /// before it could be called: this reader never executes anything a file names.
@@ -107,16 +123,65 @@ struct RestrictedUnpickler {
     private var stack: [PickleValue] = []
     private var marks: [Int] = []
     private var memo: [UInt32: PickleValue] = [:]
+    /// Every container made, in creation order. A pickle can nest a million tuples in a megabyte (`) 0x85 0x85 …`);
+    /// releasing such a value the ordinary way recurses once per level and overflows the thread's stack. Keeping
+    /// every container here and clearing them all before release (`tearDown`) frees each one childless.
+    private var arena: [any PickleContainer] = []
 
     init(bytes: [UInt8], path: String) {
         self.bytes = bytes
         self.path = path
     }
 
-    /// Runs the pickle to its STOP opcode and returns the value it leaves.
-    static func load(_ bytes: [UInt8], path: String) throws -> PickleValue {
+    /// Runs the pickle to its STOP opcode and hands the value it leaves to `body`, then takes every container apart.
+    /// `body` must copy out what it needs (its result must not hold containers: they are empty afterwards).
+    static func load<T>(_ bytes: [UInt8], path: String, _ body: (PickleValue) throws -> T) throws -> T {
         var unpickler = RestrictedUnpickler(bytes: bytes, path: path)
-        return try unpickler.run()
+        defer { unpickler.tearDown() }
+        return try body(try unpickler.run())
+    }
+
+    /// Runs the pickle and returns the kind of value it leaves (for tests and the fuzz harness).
+    @discardableResult
+    static func load(_ bytes: [UInt8], path: String) throws -> String {
+        try load(bytes, path: path) { $0.kind }
+    }
+
+    /// Empties every container while the arena still holds all of them, so that no release cascades; then drops all.
+    private mutating func tearDown() {
+        stack.removeAll()
+        memo.removeAll()
+        for container in arena { container.clear() }
+        arena.removeAll()
+    }
+
+    /// The most containers one pickle may create. bert-base's state dict makes ~1,100 (five tuples per tensor); a
+    /// million bounds the memory a hostile pickle can claim to ~150 MB.
+    static let containerLimit = 1_000_000
+
+    private mutating func register(_ container: any PickleContainer) throws {
+        guard arena.count < Self.containerLimit else {
+            throw fail("more than \(Self.containerLimit) tuples, lists and dicts (not a state dict)")
+        }
+        arena.append(container)
+    }
+
+    private mutating func tuple(_ items: [PickleValue]) throws -> PickleValue {
+        let tuple = PickleTuple(items)
+        try register(tuple)
+        return .tuple(tuple)
+    }
+
+    private mutating func newList() throws -> PickleList {
+        let list = PickleList()
+        try register(list)
+        return list
+    }
+
+    private mutating func newDict() throws -> PickleDict {
+        let dict = PickleDict()
+        try register(dict)
+        return dict
     }
 
     private func fail(_ reason: String, at offset: Int? = nil) -> ModelLoadingError {
@@ -195,9 +260,9 @@ struct RestrictedUnpickler {
                 return result
             case 0x28:  // MARK
                 marks.append(stack.count)
-            case 0x7D: stack.append(.dict(PickleDict()))  // EMPTY_DICT
-            case 0x5D: stack.append(.list(PickleList()))  // EMPTY_LIST
-            case 0x29: stack.append(.tuple([]))  // EMPTY_TUPLE
+            case 0x7D: stack.append(.dict(try newDict()))  // EMPTY_DICT
+            case 0x5D: stack.append(.list(try newList()))  // EMPTY_LIST
+            case 0x29: stack.append(try tuple([]))  // EMPTY_TUPLE
             case 0x4E: stack.append(.none)  // NONE
             case 0x88: stack.append(.bool(true))  // NEWTRUE
             case 0x89: stack.append(.bool(false))  // NEWFALSE
@@ -222,18 +287,18 @@ struct RestrictedUnpickler {
                 let length = try littleEndian(opcode == 0x42 ? 4 : 1)
                 guard length <= UInt64(bytes.count - position) else { throw fail("bytes run past the end", at: opcodeOffset) }
                 stack.append(.bytes(Array(try take(Int(length)))))
-            case 0x74: stack.append(.tuple(try popMark()))  // TUPLE
-            case 0x85: stack.append(.tuple([try pop()]))  // TUPLE1
+            case 0x74: stack.append(try tuple(try popMark()))  // TUPLE
+            case 0x85: stack.append(try tuple([try pop()]))  // TUPLE1
             case 0x86:  // TUPLE2
                 let b = try pop(), a = try pop()
-                stack.append(.tuple([a, b]))
+                stack.append(try tuple([a, b]))
             case 0x87:  // TUPLE3
                 let c = try pop(), b = try pop(), a = try pop()
-                stack.append(.tuple([a, b, c]))
+                stack.append(try tuple([a, b, c]))
             case 0x6C:  // LIST
-                let list = PickleList(); list.items = try popMark(); stack.append(.list(list))
+                let list = try newList(); list.items = try popMark(); stack.append(.list(list))
             case 0x64:  // DICT
-                let dict = PickleDict()
+                let dict = try newDict()
                 try setItems(try popMark(), into: dict)
                 stack.append(.dict(dict))
             case 0x71: memo[UInt32(try littleEndian(1))] = try requireTop("BINPUT")  // BINPUT
@@ -272,7 +337,11 @@ struct RestrictedUnpickler {
                 stack.append(.global(try resolve(module: module, name: name)))
             case 0x52:  // REDUCE
                 let arguments = try pop(), callable = try pop()
-                stack.append(try reduce(callable, arguments, at: opcodeOffset))
+                if case .global(.orderedDict) = callable, case let .tuple(args) = arguments, args.items.isEmpty {
+                    stack.append(.dict(try newDict()))
+                } else {
+                    stack.append(try reduce(callable, arguments, at: opcodeOffset))
+                }
             case 0x62:  // BUILD: state for the object below it. OrderedDict's `_metadata` and a parameter's state are
                 // irrelevant to inference and dropped; BUILD on anything else is refused.
                 _ = try pop()
@@ -303,11 +372,11 @@ struct RestrictedUnpickler {
 
     private func reduce(_ callable: PickleValue, _ arguments: PickleValue, at offset: Int) throws -> PickleValue {
         guard case let .global(global) = callable else { throw fail("REDUCE of a \(callable.kind), not a callable", at: offset) }
-        guard case let .tuple(args) = arguments else { throw fail("REDUCE arguments are a \(arguments.kind)", at: offset) }
+        guard case let .tuple(tuple) = arguments else { throw fail("REDUCE arguments are a \(arguments.kind)", at: offset) }
+        let args = tuple.items
         switch global {
         case .orderedDict:
-            guard args.isEmpty else { throw fail("OrderedDict called with arguments", at: offset) }
-            return .dict(PickleDict())
+            throw fail("OrderedDict called with arguments", at: offset)  // the empty call is handled by REDUCE
         case .rebuildTensorV2:
             // _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
             guard args.count >= 4, case let .storage(storage) = args[0], case let .int(storageOffset) = args[1],
@@ -326,7 +395,8 @@ struct RestrictedUnpickler {
     }
 
     private func integers(_ value: PickleValue) -> [Int]? {
-        guard case let .tuple(items) = value else { return nil }
+        guard case let .tuple(tuple) = value else { return nil }
+        let items = tuple.items
         var out: [Int] = []
         for item in items {
             guard case let .int(i) = item else { return nil }
@@ -337,9 +407,10 @@ struct RestrictedUnpickler {
 
     /// torch.serialization's `persistent_id`: `('storage', storage_type, key, location, numel)`.
     private func persistentLoad(_ pid: PickleValue, at offset: Int) throws -> PickleValue {
-        guard case let .tuple(items) = pid, items.count == 5, case .string("storage") = items[0] else {
+        guard case let .tuple(tuple) = pid, tuple.items.count == 5, case .string("storage") = tuple.items[0] else {
             throw fail("persistent id is not a ('storage', type, key, location, numel) tuple", at: offset)
         }
+        let items = tuple.items
         guard case let .global(.storageType(dtype)) = items[1] else {
             throw fail("persistent id names \(items[1].kind), not a storage type", at: offset)
         }

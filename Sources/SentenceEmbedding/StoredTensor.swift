@@ -28,8 +28,8 @@ public enum StorageDType: String, Sendable, Equatable {
 
 /// A read-only memory map of a whole file, unmapped when the last `Data` referring to it goes away.
 ///
-/// The bytes are paged in lazily by the kernel, so opening a 440 MB checkpoint costs nothing until the
-/// tensors are converted, and a second run reads from the page cache.
+/// `MAP_POPULATE` maps the whole file up front (one batched kernel call instead of one page fault per 4 KiB when
+/// the tensors are converted); from the page cache this costs a few milliseconds per 100 MB.
 enum MappedFile {
     static func map(_ url: URL) throws -> Data {
         let path = url.path
@@ -49,7 +49,7 @@ enum MappedFile {
         }
         let size = Int(info.st_size)
         if size == 0 { return Data() }
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), base != MAP_FAILED else {
             throw ModelLoadingError.unreadableFile(path: path, reason: "mmap failed: \(String(cString: strerror(errno)))")
         }
         return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in _ = munmap(pointer, count) })
@@ -102,12 +102,27 @@ public struct StoredTensor: Sendable {
         let values = storage.withUnsafeBytes { (file: UnsafeRawBufferPointer) -> [Float] in
             let source = UnsafeRawBufferPointer(rebasing: file[start..<(start + count * dtype.byteCount)])
             return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
                 convert(source, dtype: dtype, into: buffer)
                 initialized = count
             }
         }
         return Tensor(shape: shape, values: values)
     }
+}
+
+/// Asks the kernel to back the untouched 2 MiB-aligned interior of a large fresh allocation with transparent huge
+/// pages (Linux `madvise(MADV_HUGEPAGE)`, honoured when THP is in `madvise` or `always` mode). Filling bert-base's
+/// 440 MB of weights otherwise takes ~110,000 page faults, most of the load time. Purely advisory: errors are ignored.
+private func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+    #if os(Linux)
+    let hugePage = 2 << 20
+    guard buffer.count >= 2 * hugePage, let base = buffer.baseAddress else { return }
+    let start = (Int(bitPattern: base) + hugePage - 1) & ~(hugePage - 1)
+    let end = (Int(bitPattern: base) + buffer.count) & ~(hugePage - 1)
+    guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(pointer, end - start, MADV_HUGEPAGE)
+    #endif
 }
 
 /// Widens little-endian `dtype` elements to `Float`. `source` holds exactly `into.count` elements.

@@ -1,8 +1,8 @@
 import Foundation
 
 // Reading a tokenizer from a model directory, as `BertTokenizerFast.from_pretrained` would:
-//   - `vocab.txt` (one token per line, id = line number; transformers tokenization_bert.py
-//     `load_vocab`) with the settings of `tokenizer_config.json` (`do_lower_case`, `strip_accents`,
+//   - `vocab.txt` (one token per line, id = line number; transformers 5.24.0 tokenization_bert.py
+//     L30 `load_vocab`) with the settings of `tokenizer_config.json` (`do_lower_case`, `strip_accents`,
 //     `tokenize_chinese_chars`, `model_max_length`, `cls_token`/`sep_token`/`unk_token`/
 //     `pad_token`/`mask_token`), each defaulting to the BertTokenizer default when absent;
 //   - or, when there is no `vocab.txt`, `tokenizer.json` (the `tokenizers` serialisation):

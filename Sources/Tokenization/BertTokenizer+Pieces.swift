@@ -1,72 +1,85 @@
 // The hot loop: raw UTF-8 → special tokens, normalised words → WordPiece ids.
+//
+// Written without nested closures that capture mutable state (which would make Swift check
+// exclusive access at run time on every byte): the state lives in `Scratch`, passed `inout`.
 
 extension BertTokenizer {
-    /// Appends the WordPiece ids of `text` (no `[CLS]`/`[SEP]`, untruncated) to `pieces`.
+    /// Appends the WordPiece ids of `text` (no `[CLS]`/`[SEP]`, untruncated) to `scratch.pieces`.
     ///
     /// One pass over the UTF-8 bytes: at each scalar, first try the special tokens (raw text,
     /// `added_vocabulary.rs`), else decode the scalar and append its `ScalarTable` items to the
-    /// current word (`word`, normalised UTF-8), ending the word at separators and around
-    /// isolated (punctuation, CJK) scalars. Each finished word goes to `appendWordPieces`.
-    func appendPieces(of text: String, to pieces: inout [Int32], word: inout [UInt8],
-                      astralItems: inout [UInt32: [ScalarItem]]) {
+    /// current word (normalised UTF-8), ending the word at separators and around isolated
+    /// (punctuation, CJK) scalars. Each finished word goes to `appendWordPieces`.
+    func appendPieces(of text: String, scratch: inout Scratch) {
         var text = text
-        var wordScalars = 0
         text.withUTF8 { bytes in
             table.bmpStart.withUnsafeBufferPointer { bmpStart in
                 table.items.withUnsafeBufferPointer { items in
-                    specialFirstBytes.withUnsafeBufferPointer { specialFirst in
-                        @inline(__always) func add(_ item: ScalarItem) {
-                            let kind = ScalarKind.of(item)
-                            if kind == ScalarKind.word {
-                                appendUTF8(ScalarKind.scalar(item), to: &word)
-                                wordScalars += 1
-                            } else {
-                                appendWordPieces(of: &word, scalarCount: wordScalars, to: &pieces)
-                                wordScalars = 0
-                                if kind == ScalarKind.isolated {
-                                    appendUTF8(ScalarKind.scalar(item), to: &word)
-                                    appendWordPieces(of: &word, scalarCount: 1, to: &pieces)
-                                }
-                            }
-                        }
-                        let n = bytes.count
-                        var i = 0
-                        while i < n {
-                            let lead = bytes[i]
-                            if specialFirst[Int(lead)], let (length, id) = matchSpecialToken(bytes, at: i) {
-                                appendWordPieces(of: &word, scalarCount: wordScalars, to: &pieces)
-                                wordScalars = 0
-                                pieces.append(id)
-                                i += length
-                                continue
-                            }
-                            // Swift strings hold valid UTF-8, so the continuation bytes are there.
-                            var value: UInt32
-                            if lead < 0x80 {
-                                value = UInt32(lead); i += 1
-                            } else if lead < 0xE0 {
-                                value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); i += 2
-                            } else if lead < 0xF0 {
-                                value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6
-                                    | UInt32(bytes[i + 2] & 0x3F); i += 3
-                            } else {
-                                value = UInt32(lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12
-                                    | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F); i += 4
-                            }
-                            if value < 0x10000 {
-                                var k = Int(bmpStart[Int(value)])
-                                let end = Int(bmpStart[Int(value) + 1])
-                                while k < end { add(items[k]); k += 1 }
-                            } else {
-                                if astralItems[value] == nil { astralItems[value] = table.items(forScalar: value) }
-                                for item in astralItems[value] ?? [] { add(item) }
-                            }
-                        }
-                        appendWordPieces(of: &word, scalarCount: wordScalars, to: &pieces)
-                    }
+                    appendPieces(bytes, bmpStart: bmpStart, items: items, scratch: &scratch)
                 }
             }
         }
+    }
+
+    private func appendPieces(_ bytes: UnsafeBufferPointer<UInt8>, bmpStart: UnsafeBufferPointer<UInt32>,
+                              items: UnsafeBufferPointer<ScalarItem>, scratch: inout Scratch) {
+        let n = bytes.count
+        let hasSpecialTokens = !specialTokens.isEmpty
+        var i = 0
+        while i < n {
+            let lead = bytes[i]
+            if hasSpecialTokens && specialFirstBytes[Int(lead)], let (length, id) = matchSpecialToken(bytes, at: i) {
+                finishWord(&scratch)
+                scratch.pieces.append(id)
+                i += length
+                continue
+            }
+            // Swift strings hold valid UTF-8, so the continuation bytes are there.
+            let value: UInt32
+            if lead < 0x80 {
+                value = UInt32(lead); i += 1
+            } else if lead < 0xE0 {
+                value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); i += 2
+            } else if lead < 0xF0 {
+                value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); i += 3
+            } else {
+                value = UInt32(lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12
+                    | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F); i += 4
+            }
+            if value < 0x10000 {
+                var k = Int(bmpStart[Int(value)])
+                let end = Int(bmpStart[Int(value) + 1])
+                while k < end { add(items[k], &scratch); k += 1 }
+            } else {
+                let astral = scratch.astralItems[value] ?? table.items(forScalar: value)
+                if scratch.astralItems.count < 4096 { scratch.astralItems[value] = astral }
+                for item in astral { add(item, &scratch) }
+            }
+        }
+        finishWord(&scratch)
+    }
+
+    /// Feeds one normalised scalar to the pre-tokenizer (see `ScalarKind`).
+    @inline(__always)
+    private func add(_ item: ScalarItem, _ scratch: inout Scratch) {
+        let kind = ScalarKind.of(item)
+        if kind == ScalarKind.word {
+            scratch.word.append(ScalarKind.scalar(item))
+        } else {
+            finishWord(&scratch)
+            if kind == ScalarKind.isolated {
+                scratch.word.append(ScalarKind.scalar(item))
+                finishWord(&scratch)
+            }
+        }
+    }
+
+    /// Runs WordPiece on the current word, if any, and starts a new one.
+    @inline(__always)
+    private func finishWord(_ scratch: inout Scratch) {
+        if scratch.word.length == 0 { return }
+        appendWordPieces(of: scratch.word, to: &scratch.pieces)
+        scratch.word.reset()
     }
 
     /// The longest special token spelled at `bytes[i...]`: its byte length and id.
@@ -80,20 +93,18 @@ extension BertTokenizer {
         return nil
     }
 
-    /// WordPiece on one normalised word (`word`, UTF-8 of `scalarCount` scalars), then empties it.
+    /// WordPiece on one normalised word.
     ///
     /// Mirrors `WordPiece::tokenize` (tokenizers/src/models/wordpiece/mod.rs) and
-    /// `WordpieceTokenizer.tokenize` (transformers tokenization_bert.py): a word of more than
+    /// `WordpieceTokenizer.tokenize` (transformers 5.24.0 tokenization_bert_legacy.py L427): a word of more than
     /// `max_input_chars_per_word` chars is `[UNK]`; otherwise take the longest vocabulary entry
     /// that starts the rest of the word (with the `##` prefix after the first piece); if some
     /// position has no match, the whole word is a single `[UNK]`.
-    @inline(__always)
-    func appendWordPieces(of word: inout [UInt8], scalarCount: Int, to pieces: inout [Int32]) {
-        if word.isEmpty { return }
-        defer { word.removeAll(keepingCapacity: true) }
-        if scalarCount > options.maxInputCharactersPerWord { pieces.append(unkID); return }
+    func appendWordPieces(of word: borrowing WordBuffer, to pieces: inout [Int32]) {
+        if word.scalarCount > options.maxInputCharactersPerWord { pieces.append(unkID); return }
         let mark = pieces.count
-        let complete: Bool = word.withUnsafeBufferPointer { w in
+        let w = word.bytes
+        let complete: Bool = {
             var start = 0
             var root = Vocabulary.root
             while start < w.count {
@@ -104,7 +115,7 @@ extension BertTokenizer {
                 root = continuation
             }
             return true
-        }
+        }()
         if !complete {
             pieces.removeSubrange(mark...)
             pieces.append(unkID)
@@ -112,22 +123,55 @@ extension BertTokenizer {
     }
 }
 
-/// Appends the UTF-8 encoding of a valid scalar value.
-@inline(__always)
-func appendUTF8(_ value: UInt32, to bytes: inout [UInt8]) {
-    if value < 0x80 {
-        bytes.append(UInt8(value))
-    } else if value < 0x800 {
-        bytes.append(UInt8(0xC0 | (value >> 6)))
-        bytes.append(UInt8(0x80 | (value & 0x3F)))
-    } else if value < 0x10000 {
-        bytes.append(UInt8(0xE0 | (value >> 12)))
-        bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-        bytes.append(UInt8(0x80 | (value & 0x3F)))
-    } else {
-        bytes.append(UInt8(0xF0 | (value >> 18)))
-        bytes.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
-        bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-        bytes.append(UInt8(0x80 | (value & 0x3F)))
+/// The normalised UTF-8 of the word being built; its storage is kept from word to word and
+/// written through a pointer (no copy-on-write uniqueness check per byte).
+struct WordBuffer: ~Copyable {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var length = 0
+    private(set) var scalarCount = 0
+
+    init() {
+        capacity = 256
+        base = .allocate(capacity: capacity)
     }
+
+    deinit { base.deallocate() }
+
+    /// The bytes of the word so far.
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: length) }
+
+    /// Appends the UTF-8 encoding of a valid scalar value.
+    @inline(__always)
+    mutating func append(_ value: UInt32) {
+        if length + 4 > capacity { grow() }
+        scalarCount += 1
+        let b = base
+        if value < 0x80 {
+            b[length] = UInt8(value); length += 1
+        } else if value < 0x800 {
+            b[length] = UInt8(0xC0 | (value >> 6))
+            b[length + 1] = UInt8(0x80 | (value & 0x3F)); length += 2
+        } else if value < 0x10000 {
+            b[length] = UInt8(0xE0 | (value >> 12))
+            b[length + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
+            b[length + 2] = UInt8(0x80 | (value & 0x3F)); length += 3
+        } else {
+            b[length] = UInt8(0xF0 | (value >> 18))
+            b[length + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
+            b[length + 2] = UInt8(0x80 | ((value >> 6) & 0x3F))
+            b[length + 3] = UInt8(0x80 | (value & 0x3F)); length += 4
+        }
+    }
+
+    private mutating func grow() {
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+        larger.update(from: base, count: length)
+        base.deallocate()
+        base = larger
+        capacity *= 2
+    }
+
+    @inline(__always)
+    mutating func reset() { length = 0; scalarCount = 0 }
 }

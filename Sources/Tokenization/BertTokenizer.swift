@@ -81,11 +81,11 @@ public struct BertTokenizer: Sendable {
     // MARK: - Encoding one text
 
     /// Buffers reused from one text to the next (one per thread).
-    struct Scratch {
-        var word: [UInt8] = []
+    struct Scratch: ~Copyable {
+        var word = WordBuffer()
         var pieces: [Int32] = []
         var astralItems: [UInt32: [ScalarItem]] = [:]
-        init() { word.reserveCapacity(512); pieces.reserveCapacity(256) }
+        init() { pieces.reserveCapacity(64) }
     }
 
     /// The ids of `text` with `[CLS]` and `[SEP]`, the pieces truncated so that the whole has at
@@ -105,7 +105,7 @@ public struct BertTokenizer: Sendable {
     func encode(_ text: String, maxLength: Int?, scratch: inout Scratch) -> (ids: [Int32], truncated: Bool) {
         precondition(maxLength.map { $0 >= 2 } ?? true, "maxLength must leave room for [CLS] and [SEP]")
         scratch.pieces.removeAll(keepingCapacity: true)
-        appendPieces(of: text, to: &scratch.pieces, word: &scratch.word, astralItems: &scratch.astralItems)
+        appendPieces(of: text, scratch: &scratch)
         let kept = maxLength.map { min(scratch.pieces.count, $0 - 2) } ?? scratch.pieces.count
         var ids = [Int32](); ids.reserveCapacity(kept + 2)
         ids.append(clsID)
@@ -117,7 +117,7 @@ public struct BertTokenizer: Sendable {
     /// The WordPiece ids of `text`, without `[CLS]`/`[SEP]` and untruncated.
     public func pieceIDs(_ text: String) -> [Int32] {
         var scratch = Scratch()
-        appendPieces(of: text, to: &scratch.pieces, word: &scratch.word, astralItems: &scratch.astralItems)
+        appendPieces(of: text, scratch: &scratch)
         return scratch.pieces
     }
 
@@ -138,12 +138,12 @@ public struct BertTokenizer: Sendable {
 
     /// Encodes every text (as `encode`) on up to `threads` threads; results in input order,
     /// independent of the thread count.
-    public func encodeBatch(_ texts: [String], maxLength: Int?, threads: Int = 2) -> [[Int32]] {
+    public func encodeBatch(_ texts: [String], maxLength: Int?, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [[Int32]] {
         encodeBatchCountingTruncation(texts, maxLength: maxLength, threads: threads).ids
     }
 
     /// `encodeBatch`, and how many texts were truncated.
-    public func encodeBatchCountingTruncation(_ texts: [String], maxLength: Int?, threads: Int = 2)
+    public func encodeBatchCountingTruncation(_ texts: [String], maxLength: Int?, threads: Int = ProcessInfo.processInfo.activeProcessorCount)
         -> (ids: [[Int32]], truncatedCount: Int) {
         precondition(maxLength.map { $0 >= 2 } ?? true, "maxLength must leave room for [CLS] and [SEP]")
         let workers = max(1, threads)

@@ -2,6 +2,12 @@ import Foundation
 
 // What BERT's normalizer and pre-tokenizer do to each Unicode scalar, precomputed.
 //
+// References (the versions the fixtures were made with): Hugging Face tokenizers 0.23.3 (Rust),
+// transformers 5.24.0, whose pure-Python tokenizer is models/bert/tokenization_bert_legacy.py
+// (`BasicTokenizer` L258, `_run_strip_accents` L335, `_run_split_on_punc` L346,
+// `_tokenize_chinese_chars` L368, `_is_chinese_char` L381, `_clean_text` L405; in transformers
+// 4.x the same code is tokenization_bert.py).
+//
 // Hugging Face `tokenizers` (the Rust library behind `BertTokenizerFast`) normalises a text with
 // `BertNormalizer::normalize` (tokenizers/src/normalizers/bert.rs), in this order:
 //   1. `do_clean_text`: drop U+0000, U+FFFD and `is_control` characters (general category Cc, Cf

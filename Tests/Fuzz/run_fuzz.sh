@@ -40,4 +40,6 @@ swiftc -O -g -parse-as-library -sanitize=fuzzer,address -D "$flag" -module-name 
   "$repo/Tests/Fuzz/FuzzTarget.swift" -o "$out/fuzz-$target" 2>&1 | { grep -v "Cannot export local symbol" || true; }
 
 cd "$out"
+# Swift's own backtracer would take minutes on a deep stack; libFuzzer's report is enough.
+export SWIFT_BACKTRACE=enable=no
 ./"fuzz-$target" -max_total_time="$seconds" -max_len=262144 -rss_limit_mb=4096 -print_final_stats=1 corpus 2>&1 | tail -25

@@ -1,5 +1,6 @@
 import Foundation
 import SentenceEmbedding
+import TestSupport
 import Testing
 
 @Suite("Model loading: tiny BERT fixtures against PyTorch's values")
@@ -45,5 +46,29 @@ struct ModelLoadingTests {
         let weights = try WeightLoader.load(directory: directory, configuration: c)
         #expect(weights.layers.count == 6)
         #expect(weights.wordEmbeddings.shape == [30522, 384])
+    }
+
+    @Test("Sharded pytorch_model.bin.index.json checkpoints load; a bad index is named")
+    func shardedBin() throws {
+        let directory = try makeTemporaryDirectory("micse-sharded-bin")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = ModelFixtures.directory("tiny-bert-bin")
+        for file in ["config.json", "vocab.txt"] {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(file), to: directory.appendingPathComponent(file))
+        }
+        try FileManager.default.copyItem(at: source.appendingPathComponent("pytorch_model.bin"),
+                                         to: directory.appendingPathComponent("pytorch_model-00001-of-00001.bin"))
+        let names = try PyTorchCheckpoint(url: source.appendingPathComponent("pytorch_model.bin")).tensors.keys
+        let index = ["metadata": [String: Int](), "weight_map": Dictionary(uniqueKeysWithValues: names.map { ($0, "pytorch_model-00001-of-00001.bin") })] as [String: Any]
+        let indexURL = directory.appendingPathComponent("pytorch_model.bin.index.json")
+        try JSONSerialization.data(withJSONObject: index).write(to: indexURL)
+        let model = try ModelDirectory(url: directory)
+        #expect(model.weightFiles == .pytorch([directory.appendingPathComponent("pytorch_model-00001-of-00001.bin")]))
+        try ModelFixtures.expectMatchesChecksums(try model.loadWeights(), fixture: "tiny-bert-bin")
+
+        for (map, expected) in [(["a": "../../etc/passwd"], "is not a plain file name"), (["a": "missing.bin"], "not found")] {
+            try JSONSerialization.data(withJSONObject: ["weight_map": map]).write(to: indexURL)
+            #expect { try ModelDirectory(url: directory) } throws: { "\($0)".contains(expected) }
+        }
     }
 }

@@ -106,6 +106,9 @@ struct ModelResolverTests {
         let explicit = try ModelResolver.resolve(explicit: ModelFixtures.directory("tiny-bert-f16").path, environment: environment)
         #expect(explicit.source == .explicitPath && explicit.directory.name == "tiny-bert-f16")
         #expect(explicit.summary.hasPrefix("model tiny-bert-f16 (--model: "))
+        // A snapshot passed explicitly is named after its hub repository.
+        let snapshot = hub.appendingPathComponent("models--sap-ai-research--miCSE/snapshots/5555eeee")
+        #expect(try ModelResolver.resolve(explicit: snapshot.path, environment: environment).directory.name == "sap-ai-research/miCSE")
     }
 
     @Test("Unusable explicit choices are errors; nothing at all tells the user to run make setup")

@@ -11,12 +11,7 @@ struct BenchKMeansCommand: ParsableCommand {
         commandName: "kmeans",
         abstract: "Time k-means (n_init restarts) on an .npy and print time and inertia per k.",
         discussion: """
-        Mirrors ../shared/bench/bench_kmeans.py (sklearn KMeans(n_init=10, random_state=0)): same
-        inertia definition (Σ squared distances to the nearest centre, in Double). --space raw uses
-        the vectors as given, as bench_kmeans.py does; normalized L2-normalises rows first (the
-        pipeline's cosine geometry). With --reference (make_kmeans_fixtures.py's JSON, section
-        tweets_full) it prints our inertia relative to scikit-learn's. Times are medians of --runs
-        fits after one untimed fit. Output: one JSON object on stdout.
+        Mirrors ../shared/bench/bench_kmeans.py (sklearn KMeans(n_init=10, random_state=0)): same inertia definition (Σ squared distances to the nearest centre, in Double). --space raw uses the vectors as given, as bench_kmeans.py does; normalized L2-normalises rows first (the pipeline's cosine geometry). With --reference (make_kmeans_fixtures.py's JSON, section tweets_full) it prints our inertia relative to scikit-learn's. Times are medians of --runs fits after one untimed fit. Output: one JSON object on stdout, a line per k on stderr.
 
         Example:
           micse-cluster bench kmeans embeddings_mean.npy --k 3 20 --space raw \\
@@ -44,8 +39,8 @@ struct BenchKMeansCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Assignment step: hamerly or lloyd.")
-    var kmeans: KMeansAlgorithm = .hamerly
+    @Option(help: "Assignment step: elkan, hamerly or lloyd.")
+    var kmeans: KMeansAlgorithm = .elkan
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
@@ -82,8 +77,8 @@ struct BenchKMeansCommand: ParsableCommand {
             var entry: [String: Any] = ["median_s": median, "runs_s": times, "inertia": result.inertia,
                                         "iterations": result.iterations,
                                         "total_iterations": result.iterationStats.count,
-                                        "distance_rows_fraction": Double(result.iterationStats.reduce(0) { $0 + $1.fullDistanceRows })
-                                            / Double(max(1, result.iterationStats.count * data.rows))]
+                                        "distance_fraction": Double(result.iterationStats.reduce(0) { $0 + $1.distanceComputations })
+                                            / Double(max(1, result.iterationStats.count * data.rows * clusterCount))]
             var line = "micse k=\(clusterCount): \(String(format: "%.3f", median)) s, inertia \(String(format: "%.6g", result.inertia))"
             if let expected = sklearn["\(space.rawValue)_k\(clusterCount)"] {
                 let ratio = result.inertia / expected

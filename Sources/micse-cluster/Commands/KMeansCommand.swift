@@ -11,11 +11,7 @@ struct KMeansCommand: ParsableCommand {
         commandName: "kmeans",
         abstract: "Cluster embeddings (.npy) with k-means; write id,cluster CSV and diagnostics JSON.",
         discussion: """
-        Rows are L2-normalised first (cosine geometry, as the main pipeline clusters embeddings);
-        --raw clusters the vectors as given (e.g. 2-D UMAP coordinates). With --labels, the
-        diagnostics add each cluster's label composition, ARI and NMI. The diagnostics JSON is
-        written next to the CSV (clusters.csv → clusters.diagnostics.json). CSV ids are 0-based
-        row indices in input order.
+        Rows are L2-normalised first (cosine geometry, as the main pipeline clusters embeddings); --raw clusters the vectors as given (e.g. 2-D UMAP coordinates). With --labels, the diagnostics add each cluster's label composition, ARI and NMI. The diagnostics JSON is written next to the CSV (clusters.csv → clusters.diagnostics.json). CSV ids are 0-based row indices in input order. --cluster-space is for the main pipeline; this command clusters its input.
 
         Example:
           micse-cluster kmeans embeddings.npy --clusters 3 --labels labels.npy --output clusters.csv
@@ -59,6 +55,9 @@ struct KMeansCommand: ParsableCommand {
         }
         if !raw { data.normalizeRows() }
         let reference = try labels.map(LabelFile.read)
+        if let reference, let labels, reference.codes.count != data.rows {
+            throw MicseError("\(labels.path): \(reference.codes.count) labels for \(data.rows) embeddings in \(embeddings.path) — give one label per row")
+        }
 
         let result: KMeansResult
         let configuration: KMeansConfiguration

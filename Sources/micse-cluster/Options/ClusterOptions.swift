@@ -45,11 +45,11 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Random seed (k-means++ seeding, silhouette subsample); results do not depend on --threads.")
     var seed: UInt64 = 0
 
-    @Option(help: "Space to cluster in: the L2-normalised embeddings (cosine geometry) or the 2-D UMAP coordinates.")
+    @Option(help: "Space the main pipeline clusters in: the L2-normalised embeddings (cosine geometry) or the 2-D UMAP coordinates.")
     var clusterSpace: ClusterSpaceOption = .embedding
 
-    @Option(help: "Assignment step: 'hamerly' (bounds skip most distance computations) or 'lloyd' (every distance).")
-    var kmeans: KMeansAlgorithm = .hamerly
+    @Option(help: "Assignment step: 'elkan' or 'hamerly' (triangle-inequality bounds skip most distances) or 'lloyd' (every distance).")
+    var kmeans: KMeansAlgorithm = .elkan
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?

@@ -23,6 +23,7 @@ Outputs (all small):
       unknown_opcode.pkl       a valid prefix followed by an opcode byte pickle does not define
       evil-bin/pytorch_model.bin        the tiny-bert-bin archive with data.pkl replaced by os_system.pkl
                                         (storages left out in both: loading fails before they are read)
+      views.bin                not hostile: {"row": x[1], "tail": x[2:]} of x = arange(12).reshape(4, 3), storage offsets 3, 6
       noncontiguous.bin        a torch.save archive holding a transposed (stride (1, 3)) tensor
       deflated-bin/pytorch_model.bin    tiny-bert-bin's data.pkl etc. rewritten with deflate compression
   Each model directory also holds tensor-checksums.json: for every encoder tensor (bare BertModel name) its shape,
@@ -207,6 +208,10 @@ def main():
     # A torch.save archive whose tensor is a transposed (non-contiguous) view: torch.save keeps the strides.
     torch.save({"embeddings.word_embeddings.weight": torch.arange(6, dtype=torch.float32).reshape(2, 3).t()},
                d / "noncontiguous.bin")
+
+    # Views into one storage: storage offsets 3 and 6 (torch.save writes the whole 12-element storage once).
+    base = torch.arange(12, dtype=torch.float32).reshape(4, 3)
+    torch.save({"row": base[1], "tail": base[2:]}, d / "views.bin")
 
     total = sum(p.stat().st_size for p in HERE.rglob("*") if p.is_file() and "tiny-bert" in str(p))
     print(f"vocab {len(vocab)} tokens; tiny-bert fixtures total {total / 1024:.0f} KiB")

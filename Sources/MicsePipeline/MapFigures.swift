@@ -1,0 +1,120 @@
+import Foundation
+import InteractiveMap
+import MicseSupport
+import Rendering
+
+/// The categories of a map (labels, clusters) with the colours they are drawn in, assigned in one
+/// place so that the PNG, the SVG, the side-by-side panels and the HTML map agree.
+///
+/// Colours: labels take the categorical palette in order of decreasing size (the largest
+/// `maxColored` get their own colour, the rest "other"). Clusters are matched one-to-one to labels
+/// by largest overlap (greedy on the contingency table); a matched cluster takes its label's
+/// colour, so when clusters follow labels the two panels look alike, and the other clusters take
+/// the next palette colours no label uses.
+public struct MapCategories: Sendable {
+    public var labelNames: [String] = []
+    public var labelIndex: [Int32]?
+    public var labelColors: [RGBColor] = []
+    public var clusterNames: [String] = []
+    public var clusterIndex: [Int32]?
+    public var clusterColors: [RGBColor] = []
+
+    public init(labels: [String]?, clusters: [Int]?, theme: PlotTheme, maxColored: Int = Palette.defaultMaxColored) {
+        var labelCounts: [Int] = []
+        if let labels {
+            var index: [String: Int32] = [:]
+            var counts: [Int] = []
+            var names: [String] = []
+            var categories = [Int32](); categories.reserveCapacity(labels.count)
+            for l in labels {
+                if let i = index[l] { categories.append(i); counts[Int(i)] += 1; continue }
+                index[l] = Int32(names.count); categories.append(Int32(names.count)); names.append(l); counts.append(1)
+            }
+            // Legend order: numeric labels numerically, others by name.
+            let order = names.indices.sorted { a, b in
+                if let ia = Int(names[a]), let ib = Int(names[b]) { return ia < ib }
+                return names[a] < names[b]
+            }
+            var remap = [Int32](repeating: 0, count: names.count)
+            for (newIndex, old) in order.enumerated() { remap[old] = Int32(newIndex) }
+            labelNames = order.map { names[$0] }
+            labelCounts = order.map { counts[$0] }
+            labelIndex = categories.map { remap[Int($0)] }
+            labelColors = Palette.colors(for: labelNames, counts: labelCounts, theme: theme, maxColored: maxColored)
+        }
+        guard let clusters else { return }
+        let k = (clusters.max() ?? -1) + 1
+        clusterNames = (0..<k).map(String.init)
+        clusterIndex = clusters.map { Int32($0) }
+        var clusterCounts = [Int](repeating: 0, count: k)
+        for c in clusters where c >= 0 { clusterCounts[c] += 1 }
+        let palette = Palette.colors(count: max(1, labelNames.count + k), theme: theme)
+        var colors = [RGBColor?](repeating: nil, count: k)
+        var used = Set<RGBColor>()
+        if let labelIndex, !labelNames.isEmpty {
+            var overlap = [[Int]](repeating: [Int](repeating: 0, count: labelNames.count), count: k)
+            for i in clusters.indices where clusters[i] >= 0 { overlap[clusters[i]][Int(labelIndex[i])] += 1 }
+            var pairs: [(count: Int, cluster: Int, label: Int)] = []
+            for c in 0..<k { for l in labelNames.indices where overlap[c][l] > 0 { pairs.append((overlap[c][l], c, l)) } }
+            pairs.sort { $0.count != $1.count ? $0.count > $1.count : ($0.cluster, $0.label) < ($1.cluster, $1.label) }
+            var labelTaken = Set<Int>()
+            for p in pairs where colors[p.cluster] == nil && !labelTaken.contains(p.label) {
+                let color = labelColors[p.label]
+                guard color != theme.otherColor else { continue }
+                colors[p.cluster] = color
+                labelTaken.insert(p.label)
+                used.insert(color)
+            }
+            used.formUnion(labelColors)
+        }
+        var next = palette.makeIterator()
+        for c in 0..<k where colors[c] == nil {
+            var color = next.next()
+            while let candidate = color, used.contains(candidate) { color = next.next() }
+            colors[c] = color ?? theme.otherColor
+            if let color { used.insert(color) }
+        }
+        clusterColors = colors.map { $0 ?? theme.otherColor }
+    }
+
+    /// The points coloured by `coloring` (one category for all when that coloring is absent).
+    public func scatterData(x: [Float], y: [Float], coloring: PlotColoring) -> ScatterData {
+        switch coloring {
+        case .label:
+            guard let labelIndex else { return ScatterData(x: x, y: y) }
+            return ScatterData(x: x, y: y, categories: labelIndex, categoryNames: labelNames, colors: labelColors, categoryNoun: "labels")
+        case .cluster:
+            guard let clusterIndex else { return ScatterData(x: x, y: y) }
+            return ScatterData(x: x, y: y, categories: clusterIndex, categoryNames: clusterNames.map { "cluster \($0)" },
+                               colors: clusterColors, categoryNoun: "clusters")
+        }
+    }
+
+    /// The colourings available (labels first).
+    public var availableColorings: [PlotColoring] {
+        (labelIndex != nil ? [.label] : []) + (clusterIndex != nil ? [.cluster] : [])
+    }
+
+    /// The HTML map document of these points.
+    public func mapDocument(title: String, subtitle: String, x: [Float], y: [Float], texts: [String], ids: [Int]) -> MapDocument {
+        MapDocument(title: title, subtitle: subtitle, x: x, y: y, texts: texts, ids: ids,
+                    labels: labelIndex.map { MapColoring(title: "label", categoryIndex: $0, categoryNames: labelNames, categoryColors: labelColors.map(\.hex)) },
+                    clusters: clusterIndex.map { MapColoring(title: "cluster", categoryIndex: $0, categoryNames: clusterNames.map { "cluster \($0)" }, categoryColors: clusterColors.map(\.hex)) })
+    }
+}
+
+/// Writes a plot file: PNG or SVG by extension, one panel per colouring.
+public enum MapFigures {
+    public static func writePlot(_ categories: MapCategories, x: [Float], y: [Float], colorings: [PlotColoring],
+                                 configuration: PlotConfiguration, to url: URL, reporter: any ProgressReporter) throws {
+        let colorings = colorings.isEmpty ? [.label] : colorings
+        let panels = colorings.map { categories.scatterData(x: x, y: y, coloring: $0) }
+        let subtitles = colorings.count > 1 ? colorings.map { "by \($0.rawValue)" } : [""]
+        if url.pathExtension.lowercased() == "svg" {
+            try SVGWriter.writePanels(panels, subtitles: subtitles, configuration: configuration, to: url)
+        } else {
+            let image = try ScatterPlot.renderPanels(panels, subtitles: subtitles, configuration: configuration, reporter: reporter)
+            try PNGEncoder.write(image, to: url, dpi: configuration.dpi)
+        }
+    }
+}

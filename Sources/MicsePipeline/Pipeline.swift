@@ -1,0 +1,215 @@
+import Foundation
+import Clustering
+import CorpusIO
+import InteractiveMap
+import LinearAlgebra
+import ManifoldLayout
+import MicseSupport
+import Rendering
+import SentenceEmbedding
+
+/// What a run produced: the table that went to the CSV, the diagnostics, the manifest.
+public struct PipelineResult: Sendable {
+    public var corpus: Corpus
+    public var coordinates: Matrix
+    public var clusters: [Int32]
+    public var diagnostics: ClusterDiagnostics
+    public var clusterCurve: [ClusterCountSelection.Candidate]?
+    public var umap: UMAPResult
+    public var embedding: EmbeddingStage.Result?
+    public var manifest: RunManifest
+    public var filesWritten: [URL]
+}
+
+/// The whole map: read the corpus, embed (through the cache), UMAP, k-means, then write the
+/// plots, the coordinate CSV, the HTML map, the diagnostics and the run manifest.
+/// Reads like a list of named stages; the work is in the stage modules.
+public struct Pipeline {
+    public let configuration: PipelineConfiguration
+    public let reporter: ConsoleReporter
+
+    public init(configuration: PipelineConfiguration, reporter: ConsoleReporter = ConsoleReporter()) {
+        self.configuration = configuration
+        self.reporter = reporter
+    }
+
+    public func run() throws -> PipelineResult {
+        let config = configuration
+        let total = Stopwatch()
+        var stages: [RunManifest.Stage] = []
+        func record(_ name: String, _ seconds: Double, _ detail: String = "") {
+            stages.append(.init(name: name, seconds: seconds, detail: detail.isEmpty ? nil : detail))
+            reporter.stage(name, seconds: seconds, detail)
+        }
+        let threads = resolvedThreadCount(config.threads)
+        BLAS.setThreadCount(threads)
+
+        // 1. Corpus.
+        var watch = Stopwatch()
+        let corpus = try CorpusReader.read(config.input, options: config.corpus)
+        var readDetail = "\(corpus.count.formatted()) documents"
+        if corpus.skippedEmpty > 0 { readDetail += ", \(corpus.skippedEmpty) empty skipped" }
+        if corpus.skippedInvalid > 0 { readDetail += ", \(corpus.skippedInvalid) invalid UTF-8 skipped" }
+        if let labels = corpus.labelColumnName { readDetail += ", labels from '\(labels)' (\(corpus.labelCounts().count) distinct)" }
+        record("read", watch.seconds, readDetail)
+
+        // 2. Embeddings: from a file, or the model (through the cache).
+        watch = Stopwatch()
+        var embedding: EmbeddingStage.Result?
+        var embeddings: Matrix
+        if let file = config.embeddingsFile {
+            let array = try NPYFile.read(file)
+            guard !array.isVector, array.rows == corpus.count else {
+                throw MicseError("\(file.path): has shape (\(array.rows)\(array.isVector ? "," : ", \(array.columns)")), expected (\(corpus.count), D): one row per document of \(config.input.lastPathComponent)")
+            }
+            embeddings = Matrix(rows: array.rows, columns: array.columns, storage: array.values)
+            record("embed", watch.seconds, "\(array.rows)×\(array.columns) from \(file.lastPathComponent)")
+        } else {
+            let stage = try EmbeddingStage(model: config.model, pooling: config.pooling, normalize: config.normalize,
+                                           maxLength: config.maxLength)
+            reporter.info(stage.resolved.summary)
+            if let notice = stage.resolved.notice { reporter.notice(notice) }
+            let result = try stage.embed(corpus.texts, threads: threads, batchTokenBudget: config.batchTokenBudget, progress: reporter)
+            embedding = result
+            embeddings = result.embeddings
+            var detail = "\(result.embeddings.rows)×\(result.embeddings.columns), \(result.pooling.rawValue) pooling"
+            if result.fromCache { detail += ", from cache" }
+            if result.duplicateCount > 0 { detail += ", \(result.duplicateCount) duplicate texts embedded once" }
+            if result.truncatedCount > 0 { detail += ", \(result.truncatedCount) truncated to \(stage.maxLength) tokens" }
+            record("embed", watch.seconds, detail)
+        }
+        if let row = embeddings.firstNonFiniteRow() {
+            throw MicseError("\(config.input.path):\(corpus.lineNumbers[row]): the embedding of this document has NaN or infinite values")
+        }
+
+        // 3. UMAP (cosine kNN graph, fuzzy simplicial set, spectral init, SGD).
+        watch = Stopwatch()
+        var umapConfig = config.umap
+        umapConfig.threadCount = threads
+        let layout = try UMAP(configuration: umapConfig).fit(embeddings, progress: reporter)
+        for notice in layout.notices { reporter.notice(notice) }
+        record("umap", watch.seconds, String(format: "kNN %.2f s, graph %.2f s, init %.2f s (%@), layout %.2f s (%d epochs)",
+                                             layout.timings.knn, layout.timings.graph, layout.timings.initialize,
+                                             layout.initialization.rawValue, layout.timings.layout, layout.epochCount))
+
+        // 4. k-means.
+        watch = Stopwatch()
+        let clusterData = config.clusterSpace == .embedding ? embeddings.l2Normalized() : layout.coordinates
+        var kmeansConfig = config.kmeans
+        kmeansConfig.threads = threads
+        let labelCount = corpus.labels.map { Set($0).count }
+        var curve: [ClusterCountSelection.Candidate]?
+        let kmeansResult: KMeansResult
+        switch config.clusters {
+        case .automatic:
+            let selection = try ClusterCountSelection.select(clusterData, configuration: kmeansConfig)
+            kmeansConfig.clusterCount = selection.clusterCount
+            kmeansResult = selection.result
+            curve = selection.curve
+        case .fixed(let k):
+            kmeansConfig.clusterCount = k
+            kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig)
+        case .fromLabels:
+            kmeansConfig.clusterCount = min(max(1, labelCount ?? PipelineConfiguration.defaultClusterCount), clusterData.rows)
+            kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig)
+        }
+        for notice in kmeansResult.notices { reporter.notice(notice) }
+        let labelIDs: [Int]? = corpus.labels.map { labels in
+            var index: [String: Int] = [:]
+            return labels.map { l in if let i = index[l] { return i }; let i = index.count; index[l] = i; return i }
+        }
+        let diagnostics = try ClusterDiagnostics.make(result: kmeansResult, data: clusterData, configuration: kmeansConfig,
+                                                      labels: labelIDs, labelNames: labelIDs == nil ? nil : uniqueInOrder(corpus.labels ?? []),
+                                                      seed: kmeansConfig.seed)
+        var kmeansDetail = "k=\(kmeansConfig.clusterCount) on the \(config.clusterSpace == .embedding ? "normalised embeddings" : "UMAP coordinates"), inertia \(String(format: "%.4g", kmeansResult.inertia)), \(kmeansResult.iterations) iterations"
+        if let ari = diagnostics.adjustedRandIndex, let nmi = diagnostics.normalizedMutualInformation {
+            kmeansDetail += String(format: ", ARI %.3f, NMI %.3f", ari, nmi)
+        }
+        record("kmeans", watch.seconds, kmeansDetail)
+
+        // 5. Outputs.
+        watch = Stopwatch()
+        let x = (0..<layout.coordinates.rows).map { layout.coordinates[$0, 0] }
+        let y = (0..<layout.coordinates.rows).map { layout.coordinates[$0, 1] }
+        let clusters = kmeansResult.labels.map(Int.init)
+        let categories = MapCategories(labels: corpus.labels, clusters: clusters, theme: config.plot.theme,
+                                       maxColored: config.plot.maxColoredCategories)
+        let modelName = embedding?.model.directory.name ?? config.embeddingsFile?.lastPathComponent ?? "embeddings"
+        var plotConfig = config.plot
+        if plotConfig.title.isEmpty { plotConfig.title = "\(corpus.name) · \(corpus.count.formatted()) documents · \(modelName)" }
+        let colorings = config.panels ?? [corpus.labels != nil ? .label : .cluster]
+        var written: [URL] = []
+        for plot in config.outputs.plots {
+            try MapFigures.writePlot(categories, x: x, y: y, colorings: colorings, configuration: plotConfig, to: plot, reporter: reporter)
+            written.append(plot)
+        }
+        if let csv = config.outputs.coordinates {
+            try CoordinateTable(ids: corpus.recordIndices, x: x, y: y, labels: corpus.labels, clusters: clusters, texts: corpus.texts).write(to: csv)
+            written.append(csv)
+        }
+        if let html = config.outputs.html {
+            let document = categories.mapDocument(title: plotConfig.title, subtitle: "UMAP of \(modelName) embeddings; k-means k=\(kmeansConfig.clusterCount)",
+                                                  x: x, y: y, texts: corpus.texts, ids: corpus.recordIndices)
+            try HTMLMapWriter.write(document, to: html)
+            written.append(html)
+        }
+        if let url = config.outputs.diagnostics {
+            try AtomicFile.write(try diagnostics.jsonData(), to: url)
+            written.append(url)
+        }
+        record("write", watch.seconds, "\(written.count) file\(written.count == 1 ? "" : "s")")
+
+        // 6. The run manifest.
+        var manifest = RunManifest(
+            version: PipelineInfo.version, createdAt: ISO8601DateFormatter().string(from: Date()), commandLine: config.commandLine,
+            input: .init(path: config.input.path, fingerprint: (try? Fingerprint.ofFile(config.input)) ?? "", format: corpus.format.rawValue,
+                         documents: corpus.count, skippedEmpty: corpus.skippedEmpty, skippedInvalid: corpus.skippedInvalid,
+                         duplicateTexts: embedding?.duplicateCount ?? layout.duplicateCount, textColumn: corpus.textColumnName,
+                         labelColumn: corpus.labelColumnName),
+            model: embedding.map { e in
+                .init(name: e.model.directory.name, path: e.model.directory.url.path, source: e.model.source.rawValue, identity: e.identity,
+                      pooling: e.pooling.rawValue, normalize: e.normalize, maxLength: config.maxLength, dimension: e.embeddings.columns)
+            },
+            embeddingsFile: config.embeddingsFile?.path, embeddingCache: embedding?.cachePath,
+            configuration: describe(config, umap: layout, kmeans: kmeansConfig),
+            stages: stages, totalSeconds: total.seconds, peakMemoryMiB: peakResidentMemoryMiB(),
+            outputs: (written + [config.outputs.manifest].compactMap { $0 }).map(\.path), threads: threads)
+        if let url = config.outputs.manifest {
+            try manifest.write(to: url)
+            written.append(url)
+        }
+        manifest.totalSeconds = total.seconds
+        return PipelineResult(corpus: corpus, coordinates: layout.coordinates, clusters: kmeansResult.labels, diagnostics: diagnostics,
+                              clusterCurve: curve, umap: layout, embedding: embedding, manifest: manifest, filesWritten: written)
+    }
+
+    private func describe(_ c: PipelineConfiguration, umap: UMAPResult, kmeans: KMeansConfiguration) -> [String: String] {
+        let u = c.umap
+        var d: [String: String] = [
+            "umap.neighbors": String(u.neighborCount), "umap.minDist": String(u.minDistance), "umap.spread": String(u.spread),
+            "umap.epochs": String(umap.epochCount), "umap.seed": String(u.seed), "umap.init": u.initialization.rawValue,
+            "umap.knn": u.neighborSearch.rawValue, "umap.learningRate": String(u.learningRate),
+            "umap.negativeSampleRate": String(u.negativeSampleRate), "umap.a": String(umap.a), "umap.b": String(umap.b),
+            "kmeans.clusters": String(kmeans.clusterCount), "kmeans.nInit": String(kmeans.initCount),
+            "kmeans.maxIter": String(kmeans.maxIterations), "kmeans.tol": String(kmeans.tolerance), "kmeans.seed": String(kmeans.seed),
+            "kmeans.algorithm": kmeans.algorithm.rawValue, "kmeans.space": c.clusterSpace.rawValue,
+            "plot.theme": c.plot.theme.rawValue, "plot.width": String(c.plot.width), "plot.height": String(c.plot.height),
+            "plot.seed": String(c.plot.seed), "plot.density": c.plot.density.rawValue,
+            "embed.maxLength": String(c.maxLength), "embed.cache": String(c.useCache),
+        ]
+        if let p = c.pooling { d["embed.pooling"] = p.rawValue }
+        if let n = c.normalize { d["embed.normalize"] = String(n) }
+        if let panels = c.panels { d["plot.panels"] = panels.map(\.rawValue).joined(separator: ",") }
+        return d
+    }
+}
+
+/// Version of the tool, recorded in manifests and caches.
+public enum PipelineInfo {
+    public static let version = "0.1.0"
+}
+
+func uniqueInOrder(_ values: [String]) -> [String] {
+    var seen = Set<String>()
+    return values.filter { seen.insert($0).inserted }
+}

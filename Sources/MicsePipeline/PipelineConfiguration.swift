@@ -1,0 +1,59 @@
+import Foundation
+import Clustering
+import CorpusIO
+import ManifoldLayout
+import Rendering
+import SentenceEmbedding
+
+/// How many k-means clusters to make.
+public enum ClusterCountChoice: Sendable, Equatable {
+    /// Exactly k.
+    case fixed(Int)
+    /// k in 2…20 with the highest silhouette on a seeded subsample.
+    case automatic
+    /// The number of distinct labels when the corpus has labels, else `PipelineConfiguration.defaultClusterCount`.
+    case fromLabels
+}
+
+/// Where k-means clusters.
+public enum ClusterSpace: String, Sendable, Equatable, Codable {
+    /// The L2-normalised embeddings (cosine geometry): what a text user means by "similar".
+    case embedding
+    /// The 2-D UMAP coordinates.
+    case umap
+}
+
+/// Everything one run of the pipeline needs, resolved from the command line (or set by a
+/// library user). Each stage receives only its own part.
+public struct PipelineConfiguration: Sendable {
+    /// k when the corpus has no labels and no `--clusters` is given.
+    public static let defaultClusterCount = 8
+
+    public var input: URL
+    public var corpus = CorpusReadOptions()
+    /// Precomputed (N, D) embeddings (`--embeddings`); the model is not loaded then.
+    public var embeddingsFile: URL?
+    /// `--model`: a model directory (else `$MICSE_MODEL`, the Hugging Face cache, the bundled model).
+    public var model: String?
+    /// Pooling and normalisation; nil means the model's own default (CLS for miCSE, the
+    /// sentence-transformers config for others).
+    public var pooling: Pooling?
+    public var normalize: Bool?
+    public var maxLength = 128
+    public var batchTokenBudget = 2048
+    public var useCache = true
+    public var umap = UMAPConfiguration()
+    public var clusters: ClusterCountChoice = .fromLabels
+    public var kmeans = KMeansConfiguration(clusterCount: 1)
+    public var clusterSpace: ClusterSpace = .embedding
+    public var plot = PlotConfiguration()
+    /// Colourings of the plot: one panel each (default: label when the corpus has labels, else cluster).
+    public var panels: [PlotColoring]?
+    public var outputs = OutputPlan()
+    /// Worker threads for every stage (nil: all cores).
+    public var threads: Int?
+    /// The command line, recorded in the run manifest.
+    public var commandLine: [String] = CommandLine.arguments
+
+    public init(input: URL) { self.input = input }
+}

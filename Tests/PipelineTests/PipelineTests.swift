@@ -1,0 +1,105 @@
+import Testing
+import Foundation
+@testable import MicsePipeline
+import CorpusIO
+import TestSupport
+import MicseSupport
+
+/// End-to-end runs of the pipeline on small corpora with precomputed embeddings (the encoder has
+/// its own parity tests), checking every output file and the degenerate cases.
+@Suite("Pipeline")
+struct PipelineTests {
+    /// A corpus of `n` texts in 3 labelled groups and embeddings that separate the groups.
+    static func makeCorpus(in dir: URL, n: Int, dimension: Int = 16, seed: UInt64 = 1) throws -> (corpus: URL, embeddings: URL) {
+        var rng = SplitMix64(seed: seed)
+        var csv = "text,label\n"
+        var values: [Float] = []
+        for i in 0..<n {
+            let group = i % 3
+            csv += "\"document \(i), group \(group) \"\"quoted\"\"\",g\(group)\n"
+            for d in 0..<dimension { values.append((d % 3 == group ? 3 : 0) + Float(rng.nextGaussian()) * 0.3) }
+        }
+        let corpus = dir.appendingPathComponent("corpus.csv")
+        try Data(csv.utf8).write(to: corpus)
+        let embeddings = dir.appendingPathComponent("emb.npy")
+        try NPYFile.write(rows: n, columns: dimension, values: values, to: embeddings)
+        return (corpus, embeddings)
+    }
+
+    static func configuration(_ corpus: URL, _ embeddings: URL, dir: URL) throws -> PipelineConfiguration {
+        var c = PipelineConfiguration(input: corpus)
+        c.embeddingsFile = embeddings
+        c.outputs = try OutputPlan.resolve(input: corpus, plots: [dir.appendingPathComponent("map.png")],
+                                           coordinates: dir.appendingPathComponent("map.csv"), html: dir.appendingPathComponent("map.html"))
+        c.plot.width = 400; c.plot.height = 400
+        c.threads = 2
+        return c
+    }
+
+    @Test("a labelled corpus gives the plot, CSV, HTML, diagnostics and manifest, and nothing else")
+    func fullRun() throws {
+        let dir = try makeTemporaryDirectory("pipeline")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (corpus, embeddings) = try Self.makeCorpus(in: dir, n: 300)
+        let result = try Pipeline(configuration: try Self.configuration(corpus, embeddings, dir: dir),
+                                  reporter: ConsoleReporter(verbosity: .quiet)).run()
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
+        #expect(files == ["corpus.csv", "emb.npy", "map.png", "map.csv", "map.html", "map.clusters.json", "map.run.json"])
+        let table = try CoordinateTable.read(dir.appendingPathComponent("map.csv"))
+        #expect(table.count == 300 && table.ids == Array(0..<300))
+        #expect(table.texts?[4] == "document 4, group 1 \"quoted\"")
+        #expect(table.labels?[4] == "g1")
+        // Well-separated groups: k defaults to the 3 labels and recovers them.
+        #expect(result.diagnostics.clusterCount == 3)
+        #expect((result.diagnostics.adjustedRandIndex ?? 0) > 0.99)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("map.run.json"))) as? [String: Any]
+        #expect((manifest?["input"] as? [String: Any])?["documents"] as? Int == 300)
+        #expect((manifest?["configuration"] as? [String: String])?["umap.seed"] == "42")
+        #expect((manifest?["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["read", "embed", "umap", "kmeans", "write"])
+    }
+
+    @Test("the same seed gives the same coordinates and clusters")
+    func reproducible() throws {
+        let dir = try makeTemporaryDirectory("pipeline")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (corpus, embeddings) = try Self.makeCorpus(in: dir, n: 120)
+        var c = try Self.configuration(corpus, embeddings, dir: dir)
+        c.outputs = OutputPlan()
+        let a = try Pipeline(configuration: c, reporter: ConsoleReporter(verbosity: .quiet)).run()
+        c.threads = 1
+        let b = try Pipeline(configuration: c, reporter: ConsoleReporter(verbosity: .quiet)).run()
+        #expect(a.coordinates == b.coordinates)
+        #expect(a.clusters == b.clusters)
+    }
+
+    @Test("an embeddings file of the wrong shape is one clear error, and nothing is written")
+    func wrongShape() throws {
+        let dir = try makeTemporaryDirectory("pipeline")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (corpus, _) = try Self.makeCorpus(in: dir, n: 30)
+        let wrong = dir.appendingPathComponent("wrong.npy")
+        try NPYFile.write(rows: 29, columns: 4, values: [Float](repeating: 1, count: 116), to: wrong)
+        let c = try Self.configuration(corpus, wrong, dir: dir)
+        #expect(throws: (any Error).self) { try Pipeline(configuration: c, reporter: ConsoleReporter(verbosity: .quiet)).run() }
+        do { _ = try Pipeline(configuration: c, reporter: ConsoleReporter(verbosity: .quiet)).run() } catch {
+            #expect("\(error)".contains("has shape (29, 4), expected (30, D)"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("map.png").path))
+    }
+
+    @Test("degenerate corpora: all texts equal, and a handful of documents, still give a map")
+    func degenerate() throws {
+        let dir = try makeTemporaryDirectory("pipeline")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("same.csv")
+        try Data(("text\n" + String(repeating: "same text\n", count: 40)).utf8).write(to: corpus)
+        let emb = dir.appendingPathComponent("same.npy")
+        try NPYFile.write(rows: 40, columns: 8, values: (0..<320).map { Float($0 % 8) }, to: emb)
+        var c = try Self.configuration(corpus, emb, dir: dir)
+        c.clusters = .fixed(2)
+        let result = try Pipeline(configuration: c, reporter: ConsoleReporter(verbosity: .quiet)).run()
+        #expect(result.coordinates.rows == 40)
+        #expect(result.coordinates.firstNonFiniteRow() == nil)
+    }
+}
+

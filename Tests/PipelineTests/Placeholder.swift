@@ -1,4 +1,0 @@
-import Testing
-
-// Tests of Pipeline land here.
-@Suite("Pipeline placeholder") struct PipelinePlaceholder { @Test func builds() {} }
