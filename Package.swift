@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["MicseSupport", "CBLAS", "CLAPACKE"]),
         .target(name: "CorpusIO", dependencies: ["MicseSupport"]),
         .target(name: "Tokenization", dependencies: ["MicseSupport"]),
-        .target(name: "SentenceEmbedding", dependencies: ["MicseSupport", "LinearAlgebra", "Tokenization"]),
+        .target(name: "SentenceEmbedding", dependencies: ["MicseSupport", "LinearAlgebra", "Tokenization", "CorpusIO"]),
         .target(name: "NeighborGraph", dependencies: ["MicseSupport", "LinearAlgebra"]),
         .target(name: "ManifoldLayout", dependencies: ["MicseSupport", "LinearAlgebra", "NeighborGraph"]),
         .target(name: "Clustering", dependencies: ["MicseSupport", "LinearAlgebra"]),

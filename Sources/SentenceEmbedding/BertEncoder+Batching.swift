@@ -11,6 +11,7 @@ struct PackedBatch {
     var rows: [Int] = []
     var tokenCount: Int { ids.count }
     var sequenceCount: Int { rows.count }
+    var longestSequence: Int { (0..<sequenceCount).map { offsets[$0 + 1] - offsets[$0] }.max() ?? 0 }
 
     init(sequences: [[Int32]], rows: [Int]) {
         self.rows = rows
@@ -109,7 +110,8 @@ extension BertEncoder {
         output.withUnsafeMutableBufferPointer { out in
             let base = UnsafeSendableBox(out.baseAddress!)
             parallelFor(chunks: workers, threads: workers) { _ in
-                let workspace = EncoderWorkspace(tokenCapacity: capacity, configuration: configuration)
+                let workspace = EncoderWorkspace(tokenCapacity: capacity, longestSequence: lengths.max() ?? 0,
+                                                 configuration: configuration)
                 while let b = queue.take() {
                     let batch = PackedBatch(sequences: sequences, rows: plan[b])
                     forward(batch, workspace: workspace)

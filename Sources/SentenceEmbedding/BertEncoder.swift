@@ -102,7 +102,7 @@ public struct BertEncoder: Sendable {
     func forward(_ batch: PackedBatch, workspace ws: EncoderWorkspace) {
         let c = configuration
         let t = batch.tokenCount, h = c.hiddenSize, inter = c.intermediateSize, d = c.headSize
-        precondition(t <= ws.tokenCapacity && ws.hiddenSize == h && ws.intermediateSize == inter, "workspace too small for the batch")
+        precondition(t <= ws.tokenCapacity && batch.longestSequence <= ws.longestSequence && ws.hiddenSize == h && ws.intermediateSize == inter, "workspace too small for the batch")
         guard t > 0 else { return }
         let eps = c.layerNormEps
 
@@ -118,10 +118,11 @@ public struct BertEncoder: Sendable {
             // Self-attention: one GEMM for Q, K and V of every token, then attention per (sequence, head).
             BLAS.sgemm(.noTranspose, .transpose, m: t, n: 3 * h, k: h, a: ws.hidden, lda: h,
                        b: layer.qkvWeight.pointer, ldb: h, c: ws.qkv, ldc: 3 * h)
+            addBiasRows(ws.qkv, bias: layer.qkvBias.pointer, rows: t, width: 3 * h)
             for s in 0..<batch.sequenceCount {
                 let start = batch.offsets[s], length = batch.offsets[s + 1] - start
                 for head in 0..<c.headCount {
-                    attentionHead(qkv: ws.qkv, bias: layer.qkvBias.pointer, hidden: h, headSize: d, head: head,
+                    attentionHead(qkv: ws.qkv, hidden: h, headSize: d, head: head,
                                   start: start, length: length, context: ws.context, scores: ws.scores)
                 }
             }
@@ -170,9 +171,11 @@ final class EncoderWorkspace {
     let context: UnsafeMutablePointer<Float>       // (T, H) attention output before its projection
     let projection: UnsafeMutablePointer<Float>    // (T, H) GEMM output before bias + residual + LayerNorm
     let intermediate: UnsafeMutablePointer<Float>  // (T, I)
-    let scores: UnsafeMutablePointer<Float>        // (longest sequence) one row of attention scores
+    let scores: UnsafeMutablePointer<Float>        // (L, L) attention scores of one (sequence, head)
+    let longestSequence: Int
 
-    init(tokenCapacity: Int, configuration c: BertConfiguration) {
+    init(tokenCapacity: Int, longestSequence: Int, configuration c: BertConfiguration) {
+        self.longestSequence = longestSequence
         self.tokenCapacity = tokenCapacity
         hiddenSize = c.hiddenSize
         intermediateSize = c.intermediateSize
@@ -182,7 +185,7 @@ final class EncoderWorkspace {
         context = .allocate(capacity: t * c.hiddenSize)
         projection = .allocate(capacity: t * c.hiddenSize)
         intermediate = .allocate(capacity: t * c.intermediateSize)
-        scores = .allocate(capacity: max(t, c.maxPositions))
+        scores = .allocate(capacity: max(1, longestSequence * longestSequence))
     }
 
     deinit {

@@ -34,6 +34,6 @@ struct MicseCluster: ParsableCommand {
           micse-cluster map --help      (all options of the main command)
         """,
         version: version,
-        subcommands: [PlotCommand.self, KMeansCommand.self, TokenizeCommand.self, UMAPCommand.self, BenchCommand.self]
+        subcommands: [PlotCommand.self, KMeansCommand.self, TokenizeCommand.self, UMAPCommand.self, EmbedCommand.self, BenchCommand.self]
     )
 }

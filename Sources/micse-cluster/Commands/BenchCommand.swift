@@ -11,7 +11,8 @@ struct BenchCommand: ParsableCommand {
           micse-cluster bench kmeans embeddings_mean.npy --k 3 20
           micse-cluster bench render --points 1000000 --categories 20
           micse-cluster bench tokenize --csv ../shared/data/tweet_eval_sentiment_test.csv
+          micse-cluster bench embed --csv ../shared/data/tweet_eval_sentiment_test.csv --limit 2000
         """,
-        subcommands: [BenchKMeansCommand.self, BenchRenderCommand.self, BenchTokenizeCommand.self, BenchKNNCommand.self, BenchUMAPCommand.self]
+        subcommands: [BenchKMeansCommand.self, BenchRenderCommand.self, BenchTokenizeCommand.self, BenchKNNCommand.self, BenchUMAPCommand.self, BenchEmbedCommand.self]
     )
 }

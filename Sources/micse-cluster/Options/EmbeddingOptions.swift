@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import SentenceEmbedding
+
+extension Pooling: ExpressibleByArgument {}
+
+/// Sentence-embedding options shared by `micse-cluster embed`, `bench embed` and the main pipeline.
+struct EmbeddingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Model directory (config.json, vocab.txt, model.safetensors or pytorch_model.bin).",
+        discussion: "Default: $MICSE_MODEL, else miCSE in the Hugging Face cache, else the bundled all-MiniLM-L6-v2.",
+        valueName: "dir"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Sentence vector: the [CLS] state or the mean of all token states.",
+                               discussion: "Default: what the model's sentence-transformers files say (mean for all-MiniLM-L6-v2), else cls (miCSE)."))
+    var pooling: Pooling?
+
+    @Option(help: "Tokens per text, [CLS] and [SEP] included; longer texts are truncated and counted.")
+    var maxLength = 128
+
+    @Option(help: "Texts per batch at most.")
+    var batchSize = 256
+
+    @Option(help: "Tokens per batch at most (texts are packed without padding; the GEMM height).")
+    var batchTokens = 2048
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "Scale every sentence vector to unit length.")
+    var normalize = false
+
+    @Flag(help: ArgumentHelp("Neither read nor write the embedding cache.",
+                             discussion: "The cache lives in ${MICSE_HOME:-${XDG_CACHE_HOME:-~/.cache}/micse-cluster}/embeddings; delete that folder to clear it."))
+    var noCache = false
+
+    func validate() throws {
+        guard maxLength >= 2 else { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1; got \(batchSize).") }
+        guard batchTokens >= 1 else { throw ValidationError("--batch-tokens must be at least 1; got \(batchTokens).") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1; got \(threads).") }
+    }
+
+    /// The model `--model` names, or the default one (with a notice when it is the bundled fallback).
+    func resolveModel() throws -> ResolvedModel { try ModelResolver.resolve(explicit: model) }
+
+    /// The encoder configuration for `model` (its own pooling unless --pooling is given).
+    func encoderOptions(for model: ModelDirectory) -> EncoderOptions {
+        EncoderOptions(pooling: pooling ?? model.defaultPooling, normalize: normalize, maxLength: maxLength,
+                       batchTokenBudget: batchTokens, maxBatchSize: batchSize, threadCount: threads)
+    }
+}
