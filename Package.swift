@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(name: "example-similarity", dependencies: ["MicsePipeline", "MicseSupport"], path: "Examples/Similarity"),
         .executableTarget(name: "example-cluster-tweets", dependencies: ["MicsePipeline", "Rendering"], path: "Examples/ClusterTweets"),
         .executableTarget(name: "example-library-api", dependencies: [
-            "MicsePipeline", "MicseSupport", "CorpusIO", "ManifoldLayout", "Clustering", "Rendering",
+            "MicsePipeline", "MicseSupport", "CorpusIO", "SentenceEmbedding", "ManifoldLayout", "Clustering", "Rendering",
         ], path: "Examples/LibraryAPI"),
 
         // MARK: - Tests

@@ -7,6 +7,7 @@ import CorpusIO
 import Foundation
 import ManifoldLayout
 import MicsePipeline
+import SentenceEmbedding
 import MicseSupport
 import Rendering
 
@@ -21,7 +22,7 @@ do {
 
     // 2. Embeddings with the default model (miCSE if present, else the bundled MiniLM).
     let embedder = try EmbeddingStage(model: nil, pooling: nil, normalize: nil, maxLength: 128)
-    let embedded = try embedder.embed(corpus.texts, threads: nil, batchTokenBudget: 2048, progress: SilentProgress())
+    let embedded = try embedder.embed(corpus.texts, cache: EmbeddingCache(), progress: SilentProgress())
     print("embedded with \(embedder.resolved.directory.name): \(embedded.embeddings.rows)×\(embedded.embeddings.columns)")
 
     // 3. UMAP to 2-D, seeded (identical for any thread count).

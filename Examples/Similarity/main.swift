@@ -21,7 +21,7 @@ if sentences.isEmpty {
 do {
     let stage = try EmbeddingStage(model: nil, pooling: .cls, normalize: false, maxLength: 32)
     FileHandle.standardError.write(Data("\(stage.resolved.summary)\n".utf8))
-    let result = try stage.embed(sentences, threads: nil, batchTokenBudget: 2048, progress: SilentProgress())
+    let result = try stage.embed(sentences, cache: nil, progress: SilentProgress())
     let unit = result.embeddings.l2Normalized()
     for i in sentences.indices {
         for j in sentences.indices where j > i {

@@ -2,67 +2,88 @@ import Foundation
 import LinearAlgebra
 import MicseSupport
 import SentenceEmbedding
-import Tokenization
 
-/// Sentence embeddings of a list of texts with a BERT model: resolve the model, tokenise, encode.
-/// Identical texts are embedded once and their vector copied to every occurrence.
+/// Sentence embeddings of a corpus: resolve the model, look in the embedding cache, else
+/// embed with `SentenceEncoder` (identical texts once, their vector copied to every
+/// occurrence) and store the result in the cache.
 public struct EmbeddingStage {
     public struct Result: Sendable {
         /// (N, D), row i for text i.
         public var embeddings: Matrix
         public var model: ResolvedModel
-        public var pooling: Pooling
-        public var normalize: Bool
+        public var options: EncoderOptions
+        /// `ModelDirectory.identityFingerprint()` (config + weights).
         public var identity: String
-        /// Texts longer than the model's positions (or `maxLength`), truncated.
+        /// Distinct texts longer than the maximum length, truncated.
         public var truncatedCount: Int
         /// Texts that repeat an earlier text exactly (embedded once).
         public var duplicateCount: Int
         public var fromCache: Bool
+        /// The cache entry read or written, if any.
         public var cachePath: String?
         public var seconds: Double
     }
 
     public let resolved: ResolvedModel
-    public let tokenizer: BertTokenizer
-    public let pooling: Pooling
-    public let normalize: Bool
-    public let maxLength: Int
+    /// Pooling resolved from the model's files unless given; normalisation likewise.
+    public let options: EncoderOptions
 
-    /// Resolves and opens the model (weights are loaded only when something must be embedded).
-    public init(model: String?, pooling: Pooling?, normalize: Bool?, maxLength: Int,
+    /// Resolves the model (`explicit`, `$MICSE_MODEL`, the Hugging Face cache, the bundled
+    /// default) without loading its weights.
+    public init(model: String?, pooling: Pooling?, normalize: Bool?, maxLength: Int, batchTokenBudget: Int = 2048,
+                maxBatchSize: Int = 256, threads: Int? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         resolved = try ModelResolver.resolve(explicit: model, environment: environment)
-        tokenizer = try BertTokenizer(directory: resolved.directory.url)
-        self.pooling = pooling ?? resolved.directory.defaultPooling
-        self.normalize = normalize ?? resolved.directory.normalizesEmbeddings
-        let positions = resolved.directory.configuration.maxPositions
-        self.maxLength = min(maxLength, positions)
+        let directory = resolved.directory
+        options = EncoderOptions(pooling: pooling ?? directory.defaultPooling, normalize: normalize ?? directory.normalizesEmbeddings,
+                                 maxLength: maxLength, batchTokenBudget: batchTokenBudget, maxBatchSize: maxBatchSize,
+                                 threadCount: threads)
+        try options.validate()
     }
 
-    /// Embeds `texts` (through the cache when `cacheFolder` is given).
-    public func embed(_ texts: [String], threads: Int?, batchTokenBudget: Int, progress: any ProgressReporter) throws -> Result {
+    /// Embeds `texts`, through `cache` when given (a stale or corrupt entry is reported and recomputed).
+    public func embed(_ texts: [String], cache: EmbeddingCache?, progress: any ProgressReporter) throws -> Result {
         let stopwatch = Stopwatch()
+        let directory = resolved.directory
+        let key = try EmbeddingCacheKey(model: directory, options: options, texts: texts)
+        var duplicates = 0
+        if let cache {
+            switch cache.lookup(key) {
+            case .hit(let matrix):
+                duplicates = texts.count - Set(texts).count
+                return Result(embeddings: matrix, model: resolved, options: options, identity: key.modelIdentity, truncatedCount: 0,
+                              duplicateCount: duplicates, fromCache: true, cachePath: cache.dataURL(for: key).path, seconds: stopwatch.seconds)
+            case .invalid(let reason):
+                progress.notice("ignoring a stale embedding cache entry (\(reason)); embedding again")
+            case .miss:
+                break
+            }
+        }
         // Identical texts once.
-        var firstIndex: [String: Int32] = [:]
+        var firstIndex: [String: Int] = [:]
         var uniqueTexts: [String] = []
-        var representative = [Int32](repeating: 0, count: texts.count)
+        var representative = [Int](repeating: 0, count: texts.count)
         for (i, t) in texts.enumerated() {
             if let j = firstIndex[t] { representative[i] = j; continue }
-            let j = Int32(uniqueTexts.count)
-            firstIndex[t] = j; representative[i] = j; uniqueTexts.append(t)
+            firstIndex[t] = uniqueTexts.count
+            representative[i] = uniqueTexts.count
+            uniqueTexts.append(t)
         }
-        let workers = resolvedThreadCount(threads)
-        let identity = try resolved.directory.identityFingerprint()
-        let (ids, truncated) = tokenizer.encodeBatchCountingTruncation(uniqueTexts, maxLength: maxLength, threads: workers)
-        let weights = try resolved.directory.loadWeights()
-        let encoder = try BertEncoder(weights: weights)
-        let options = EncoderOptions(pooling: pooling, normalize: normalize, maxLength: maxLength,
-                                     batchTokenBudget: batchTokenBudget, threadCount: workers)
-        let unique = try encoder.embed(tokenIDs: ids, options: options, progress: progress)
-        let embeddings = unique.selectingRows(representative.map(Int.init))
-        return Result(embeddings: embeddings, model: resolved, pooling: pooling, normalize: normalize, identity: identity,
-                      truncatedCount: truncated, duplicateCount: texts.count - uniqueTexts.count, fromCache: false,
-                      cachePath: nil, seconds: stopwatch.seconds)
+        duplicates = texts.count - uniqueTexts.count
+        let encoder = try SentenceEncoder(model: directory, options: options)
+        let result = try encoder.embed(uniqueTexts, progress: progress)
+        let embeddings = duplicates == 0 ? result.embeddings : result.embeddings.selectingRows(representative)
+        var cachePath: String?
+        if let cache {
+            do {
+                try cache.store(embeddings, for: key)
+                cachePath = cache.dataURL(for: key).path
+            } catch {
+                progress.notice("could not write the embedding cache: \(error)")
+            }
+        }
+        return Result(embeddings: embeddings, model: resolved, options: options, identity: key.modelIdentity,
+                      truncatedCount: result.truncatedCount, duplicateCount: duplicates, fromCache: false,
+                      cachePath: cachePath, seconds: stopwatch.seconds)
     }
 }

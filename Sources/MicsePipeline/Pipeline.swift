@@ -66,16 +66,17 @@ public struct Pipeline {
             record("embed", watch.seconds, "\(array.rows)×\(array.columns) from \(file.lastPathComponent)")
         } else {
             let stage = try EmbeddingStage(model: config.model, pooling: config.pooling, normalize: config.normalize,
-                                           maxLength: config.maxLength)
+                                           maxLength: config.maxLength, batchTokenBudget: config.batchTokenBudget, threads: threads)
             reporter.info(stage.resolved.summary)
             if let notice = stage.resolved.notice { reporter.notice(notice) }
-            let result = try stage.embed(corpus.texts, threads: threads, batchTokenBudget: config.batchTokenBudget, progress: reporter)
+            let result = try stage.embed(corpus.texts, cache: config.useCache ? EmbeddingCache() : nil, progress: reporter)
             embedding = result
             embeddings = result.embeddings
-            var detail = "\(result.embeddings.rows)×\(result.embeddings.columns), \(result.pooling.rawValue) pooling"
-            if result.fromCache { detail += ", from cache" }
+            var detail = "\(result.embeddings.rows)×\(result.embeddings.columns), \(result.options.pooling.rawValue) pooling"
+            if result.options.normalize { detail += ", normalised" }
+            if result.fromCache { detail += ", from the cache" }
             if result.duplicateCount > 0 { detail += ", \(result.duplicateCount) duplicate texts embedded once" }
-            if result.truncatedCount > 0 { detail += ", \(result.truncatedCount) truncated to \(stage.maxLength) tokens" }
+            if result.truncatedCount > 0 { detail += ", \(result.truncatedCount) truncated to \(config.maxLength) tokens" }
             record("embed", watch.seconds, detail)
         }
         if let row = embeddings.firstNonFiniteRow() {
@@ -168,7 +169,7 @@ public struct Pipeline {
                          labelColumn: corpus.labelColumnName),
             model: embedding.map { e in
                 .init(name: e.model.directory.name, path: e.model.directory.url.path, source: e.model.source.rawValue, identity: e.identity,
-                      pooling: e.pooling.rawValue, normalize: e.normalize, maxLength: config.maxLength, dimension: e.embeddings.columns)
+                      pooling: e.options.pooling.rawValue, normalize: e.options.normalize, maxLength: config.maxLength, dimension: e.embeddings.columns)
             },
             embeddingsFile: config.embeddingsFile?.path, embeddingCache: embedding?.cachePath,
             configuration: describe(config, umap: layout, kmeans: kmeansConfig),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MicsePipeline
 import MicseSupport
 
 /// The entry point: parses the command line, runs the command, and turns any error a user can
@@ -21,7 +22,6 @@ enum Main {
 }
 
 struct MicseCluster: ParsableCommand {
-    static let version = "0.1.0"
     static let configuration = CommandConfiguration(
         commandName: "micse-cluster",
         abstract: "Map a text corpus: embed with a BERT sentence encoder, lay out with UMAP, cluster with k-means, plot.",
@@ -33,7 +33,8 @@ struct MicseCluster: ParsableCommand {
           micse-cluster tweets.csv --plot out.png
           micse-cluster map --help      (all options of the main command)
         """,
-        version: version,
-        subcommands: [PlotCommand.self, KMeansCommand.self, TokenizeCommand.self, UMAPCommand.self, EmbedCommand.self, BenchCommand.self]
+        version: PipelineInfo.version,
+        subcommands: [MapCommand.self, EmbedCommand.self, UMAPCommand.self, KMeansCommand.self, PlotCommand.self, TokenizeCommand.self, BenchCommand.self],
+        defaultSubcommand: MapCommand.self
     )
 }

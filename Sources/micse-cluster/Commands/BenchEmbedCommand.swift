@@ -41,6 +41,7 @@ struct BenchEmbedCommand: ParsableCommand {
     var noSgemm = false
 
     @OptionGroup var embedding: EmbeddingOptions
+    @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1; got \(runs).") }
@@ -52,7 +53,7 @@ struct BenchEmbedCommand: ParsableCommand {
         var texts = try CorpusReader.read(csv, options: CorpusReadOptions(keepEmptyTexts: true)).texts
         if let limit { texts = Array(texts.prefix(limit)) }
         let model = try embedding.resolveModel().directory
-        let options = embedding.encoderOptions(for: model)
+        let options = embedding.encoderOptions(for: model, threads: runOptions.threads)
         let threads = resolvedThreadCount(options.threadCount)
         let loadClock = Stopwatch()
         let encoder = try SentenceEncoder(model: model, options: options)

@@ -39,6 +39,7 @@ struct BenchUMAPCommand: ParsableCommand {
     var output: URL?
 
     @OptionGroup var umap: UMAPOptions
+    @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1.") }
@@ -46,7 +47,7 @@ struct BenchUMAPCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = umap.configuration
+        let configuration = umap.configuration(run: runOptions)
         let threads = resolvedThreadCount(configuration.threadCount)
         BLAS.setThreadCount(threads)
         var summary: [String] = []

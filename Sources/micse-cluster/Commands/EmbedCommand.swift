@@ -31,6 +31,7 @@ struct EmbedCommand: ParsableCommand {
     var textColumn: String?
 
     @OptionGroup var embedding: EmbeddingOptions
+    @OptionGroup var runOptions: RunOptions
 
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
@@ -43,7 +44,7 @@ struct EmbedCommand: ParsableCommand {
         let resolved = try embedding.resolveModel()
         if let notice = resolved.notice { reporter.notice(notice) }
         let model = resolved.directory
-        let options = embedding.encoderOptions(for: model)
+        let options = embedding.encoderOptions(for: model, threads: runOptions.threads)
         reporter.info("embedding \(corpus.count) texts with \(resolved.summary), pooling \(options.pooling.rawValue), max length \(options.maxLength)\(options.normalize ? ", normalised" : "")")
         let vectors: Matrix
         do {

@@ -27,6 +27,7 @@ struct UMAPCommand: ParsableCommand {
     var dimensions = 2
 
     @OptionGroup var umap: UMAPOptions
+    @OptionGroup var runOptions: RunOptions
 
     @Flag(help: "No progress on stderr.")
     var quiet = false
@@ -41,7 +42,7 @@ struct UMAPCommand: ParsableCommand {
         try AtomicFile.checkWritable(output)
         let array = try NPYFile.read(embeddings)
         let data = Matrix(rows: array.rows, columns: array.columns, storage: array.values)
-        var configuration = umap.configuration
+        var configuration = umap.configuration(run: runOptions)
         configuration.componentCount = dimensions
         let reporter = StderrProgress(quiet: quiet)
         let result = try UMAP(configuration: configuration).fit(data, progress: reporter)

@@ -25,9 +25,6 @@ struct EmbeddingOptions: ParsableArguments {
     @Option(help: "Tokens per batch at most (texts are packed without padding; the GEMM height).")
     var batchTokens = 2048
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int?
-
     @Flag(help: "Scale every sentence vector to unit length.")
     var normalize = false
 
@@ -39,14 +36,13 @@ struct EmbeddingOptions: ParsableArguments {
         guard maxLength >= 2 else { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1; got \(batchSize).") }
         guard batchTokens >= 1 else { throw ValidationError("--batch-tokens must be at least 1; got \(batchTokens).") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1; got \(threads).") }
     }
 
     /// The model `--model` names, or the default one (with a notice when it is the bundled fallback).
     func resolveModel() throws -> ResolvedModel { try ModelResolver.resolve(explicit: model) }
 
     /// The encoder configuration for `model` (its own pooling unless --pooling is given).
-    func encoderOptions(for model: ModelDirectory) -> EncoderOptions {
+    func encoderOptions(for model: ModelDirectory, threads: Int?) -> EncoderOptions {
         EncoderOptions(pooling: pooling ?? model.defaultPooling, normalize: normalize, maxLength: maxLength,
                        batchTokenBudget: batchTokens, maxBatchSize: batchSize, threadCount: threads)
     }

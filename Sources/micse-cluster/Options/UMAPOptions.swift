@@ -39,25 +39,21 @@ struct UMAPOptions: ParsableArguments {
     @Option(help: "kNN search: exact, approx (NN-descent) or auto.")
     var knn: NeighborSearchMethod = .auto
 
-    @Option(help: "Seed of every random choice; the layout is identical for a seed whatever --threads is.")
-    var seed: UInt64 = 42
-
-    @Option(help: "Worker threads (default: all cores); does not change the result.")
-    var threads: Int?
-
     @Flag(name: .customLong("keep-duplicates"), help: "Lay out identical rows separately instead of once.")
     var keepDuplicates = false
 
     init() {}
 
     func validate() throws {
-        do { try configuration.validate() } catch let error as UMAPError {
+        do { try configuration(seed: 0, threads: nil).validate() } catch let error as UMAPError {
             throw ValidationError(error.description)
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
     }
 
-    var configuration: UMAPConfiguration {
+    /// The UMAP configuration, seeded and threaded by the shared `--seed` and `--threads`.
+    func configuration(run: RunOptions) -> UMAPConfiguration { configuration(seed: run.seed, threads: run.threads) }
+
+    private func configuration(seed: UInt64, threads: Int?) -> UMAPConfiguration {
         UMAPConfiguration(neighborCount: neighbors, minDistance: minDist, spread: spread, epochCount: epochs,
                           learningRate: learningRate, repulsionStrength: repulsionStrength,
                           negativeSampleRate: negativeSampleRate, localConnectivity: localConnectivity,
