@@ -66,9 +66,12 @@ public struct UMAP: Sendable {
         self.configuration = configuration
     }
 
-    /// Lays out `data` (N, D) rows. When `graph` is nil the neighbours are found by the built-in exact
-    /// cosine search on the distinct rows; a given `graph` must describe `data`'s rows (no
-    /// deduplication is then done; zero distances are handled by the fuzzy set).
+    /// Lays out `data` (N, D) rows. When `graph` is nil, identical rows are merged (if
+    /// `deduplicateRows`) and the neighbours of the distinct rows are found by
+    /// `NeighborGraph.NearestNeighbors.build` with `neighborSearch` (exact below 20,000 points with
+    /// `.auto`, NN-descent above). A given `graph` must describe `data`'s rows, nearest first, at
+    /// least `neighborCount − 1` per row (extra columns are dropped); no deduplication is then done
+    /// (zero distances are handled by the fuzzy set).
     ///
     /// - Throws: `UMAPError` for bad configuration or input (fewer than 3 rows, NaN/Inf rows, D = 0).
     public func fit(_ data: Matrix, graph: KNNGraph? = nil, progress: ProgressReporter = SilentProgress()) throws -> UMAPResult {
