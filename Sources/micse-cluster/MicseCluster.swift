@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LinearAlgebra
 import MicsePipeline
 import MicseSupport
 
@@ -9,6 +10,7 @@ import MicseSupport
 enum Main {
     static func main() {
         TemporaryFiles.removeAllOnSignal()
+        _ = OpenBLASKernelSelection.applied   // native BLAS kernels, before any BLAS call (see its documentation)
         do {
             var command = try MicseCluster.parseAsRoot()
             try command.run()

@@ -49,7 +49,6 @@ struct BenchEmbedCommand: ParsableCommand {
     }
 
     func run() throws {
-        _ = OpenBLASKernelSelection.applied   // before any BLAS call (see its documentation)
         var texts = try CorpusReader.read(csv, options: CorpusReadOptions(keepEmptyTexts: true)).texts
         if let limit { texts = Array(texts.prefix(limit)) }
         let model = try embedding.resolveModel().directory

@@ -37,7 +37,6 @@ struct EmbedCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        _ = OpenBLASKernelSelection.applied   // before any BLAS call (see its documentation)
         try AtomicFile.checkWritable(output)
         let reporter = ConsoleReporter(verbosity: quiet ? .quiet : .normal)
         let corpus = try CorpusReader.read(input, options: CorpusReadOptions(textColumn: textColumn, keepEmptyTexts: true))

@@ -53,7 +53,6 @@ struct MapCommand: ParsableCommand {
 
     func run() throws {
         let reporter = ConsoleReporter(verbosity: verbosity.quiet ? .quiet : (verbosity.verbose ? .verbose : .normal))
-        if embeddings == nil { _ = OpenBLASKernelSelection.applied }
         var c = PipelineConfiguration(input: input)
         c.corpus = corpus.readOptions
         c.embeddingsFile = embeddings

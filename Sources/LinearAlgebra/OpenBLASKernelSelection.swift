@@ -6,8 +6,8 @@ import Foundation
 /// per CPU-second). OpenBLAS documents `OPENBLAS_CORETYPE` to force a kernel set, but reads it before
 /// `main`; its exported `gotoblas_dynamic_quit` / `gotoblas_dynamic_init` re-run that selection.
 ///
-/// This is process-wide state of the BLAS library and belongs to LinearAlgebra; it lives here until
-/// the integrator moves it (see the encoder branch's report).
+/// This is process-wide state of the BLAS library: the command-line tool applies it once, first thing
+/// in `main`, before any thread can call BLAS.
 public enum OpenBLASKernelSelection {
     /// What happened: `nil` when nothing was changed (the user set `OPENBLAS_CORETYPE`, OpenBLAS
     /// already chose a modern kernel set, the CPU lacks AVX2, or the symbols are missing).
@@ -19,7 +19,7 @@ public enum OpenBLASKernelSelection {
     /// Re-selects the kernels once per process, the first time it is read. Read it at process start, before
     /// any thread calls BLAS: between `gotoblas_dynamic_quit` and `gotoblas_dynamic_init` OpenBLAS has no
     /// kernel table, so a concurrent BLAS call would crash. The library never reads it on its own (tests run
-    /// many suites in parallel in one process); the `embed` and `bench embed` commands read it first thing.
+    /// many suites in parallel in one process); the command-line tool reads it first thing in `main`.
     public static let applied: Change? = selectNativeKernels()
 
     private static func selectNativeKernels() -> Change? {
