@@ -7,7 +7,14 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time one stage of the pipeline (use a release build).",
         discussion: """
+        Each prints its figures; Tests/Benchmarks/compare_<stage>.sh runs the same benchmark and the
+        Python peer side by side and prints the ratios.
+
         Examples:
+          micse-cluster bench tokenize
+          micse-cluster bench embed --limit 2000
+          micse-cluster bench knn embeddings.npy
+          micse-cluster bench umap embeddings.npy --runs 3
           micse-cluster bench kmeans embeddings_mean.npy --k 3 20
           micse-cluster bench render --points 1000000 --categories 20
           micse-cluster bench tokenize --csv ../shared/data/tweet_eval_sentiment_test.csv
