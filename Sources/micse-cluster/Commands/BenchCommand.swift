@@ -20,6 +20,6 @@ struct BenchCommand: ParsableCommand {
           micse-cluster bench tokenize --csv ../shared/data/tweet_eval_sentiment_test.csv
           micse-cluster bench embed --csv ../shared/data/tweet_eval_sentiment_test.csv --limit 2000
         """,
-        subcommands: [BenchKMeansCommand.self, BenchRenderCommand.self, BenchTokenizeCommand.self, BenchKNNCommand.self, BenchUMAPCommand.self, BenchEmbedCommand.self]
+        subcommands: [BenchTokenizeCommand.self, BenchEmbedCommand.self, BenchKNNCommand.self, BenchUMAPCommand.self, BenchKMeansCommand.self, BenchRenderCommand.self]
     )
 }
