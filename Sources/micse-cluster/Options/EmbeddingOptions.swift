@@ -23,7 +23,7 @@ struct EmbeddingOptions: ParsableArguments {
     var batchSize = 256
 
     @Option(help: "Tokens per batch at most (texts are packed without padding; the GEMM height).")
-    var batchTokens = 2048
+    var batchTokens = 1024
 
     @Flag(help: "Scale every sentence vector to unit length.")
     var normalize = false
