@@ -77,9 +77,11 @@ public struct EmbeddingCache: Sendable {
     }
 
     /// `${MICSE_HOME:-${XDG_CACHE_HOME:-~/.cache}/micse-cluster}/embeddings`.
+    /// `$MICSE_CACHE_DIR` overrides it (e.g. to start from an empty cache in a benchmark).
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let explicit = environment["MICSE_CACHE_DIR"], !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
         // The bundled model sits in <root>/models/<name>; the cache is <root>/embeddings.
-        ModelResolver.bundledDirectory(environment: environment)
+        return ModelResolver.bundledDirectory(environment: environment)
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("embeddings")
     }
 
