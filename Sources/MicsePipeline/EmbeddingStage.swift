@@ -2,6 +2,7 @@ import Foundation
 import LinearAlgebra
 import MicseSupport
 import SentenceEmbedding
+import CorpusIO
 
 /// Sentence embeddings of a corpus: resolve the model, look in the embedding cache, else
 /// embed with `SentenceEncoder` (identical texts once, their vector copied to every
@@ -22,6 +23,16 @@ public struct EmbeddingStage {
         /// The cache entry read or written, if any.
         public var cachePath: String?
         public var seconds: Double
+
+        /// One line for the stage report: shape, pooling, cache, duplicates, truncation.
+        public var detail: String {
+            var d = "\(embeddings.rows)×\(embeddings.columns), \(options.pooling.rawValue) pooling"
+            if options.normalize { d += ", normalised" }
+            if fromCache { d += ", from the cache" }
+            if duplicateCount > 0 { d += ", \(duplicateCount) duplicate texts embedded once" }
+            if truncatedCount > 0 { d += ", \(truncatedCount) truncated to \(options.maxLength) tokens" }
+            return d
+        }
     }
 
     public let resolved: ResolvedModel
@@ -41,7 +52,16 @@ public struct EmbeddingStage {
         try options.validate()
     }
 
+    /// Embeds the documents of a corpus; a NaN or infinite vector is an error naming the file and line.
+    public func embed(_ corpus: Corpus, cache: EmbeddingCache?, progress: any ProgressReporter) throws -> Result {
+        do { return try embed(corpus.texts, cache: cache, progress: progress) } catch EncoderError.nonFiniteOutput(let row)
+            where corpus.lineNumbers.indices.contains(row) {
+            throw MicseError("\(corpus.source.path):\(corpus.lineNumbers[row]): the sentence vector of this text holds NaN or infinite values (are the model weights corrupt?)")
+        }
+    }
+
     /// Embeds `texts`, through `cache` when given (a stale or corrupt entry is reported and recomputed).
+    /// - Throws: `EncoderError.nonFiniteOutput(row:)` naming the first text (in `texts`) whose vector is not finite.
     public func embed(_ texts: [String], cache: EmbeddingCache?, progress: any ProgressReporter) throws -> Result {
         let stopwatch = Stopwatch()
         let directory = resolved.directory
@@ -71,7 +91,10 @@ public struct EmbeddingStage {
         }
         duplicates = texts.count - uniqueTexts.count
         let encoder = try SentenceEncoder(model: directory, options: options)
-        let result = try encoder.embed(uniqueTexts, progress: progress)
+        let result: EmbeddingResult
+        do { result = try encoder.embed(uniqueTexts, progress: progress) } catch EncoderError.nonFiniteOutput(let row) {
+            throw EncoderError.nonFiniteOutput(row: representative.firstIndex(of: row) ?? row)
+        }
         let embeddings = duplicates == 0 ? result.embeddings : result.embeddings.selectingRows(representative)
         var cachePath: String?
         if let cache {

@@ -69,15 +69,10 @@ public struct Pipeline {
                                            maxLength: config.maxLength, batchTokenBudget: config.batchTokenBudget, threads: threads)
             reporter.info(stage.resolved.summary)
             if let notice = stage.resolved.notice { reporter.notice(notice) }
-            let result = try stage.embed(corpus.texts, cache: config.useCache ? EmbeddingCache() : nil, progress: reporter)
+            let result = try stage.embed(corpus, cache: config.useCache ? EmbeddingCache() : nil, progress: reporter)
             embedding = result
             embeddings = result.embeddings
-            var detail = "\(result.embeddings.rows)×\(result.embeddings.columns), \(result.options.pooling.rawValue) pooling"
-            if result.options.normalize { detail += ", normalised" }
-            if result.fromCache { detail += ", from the cache" }
-            if result.duplicateCount > 0 { detail += ", \(result.duplicateCount) duplicate texts embedded once" }
-            if result.truncatedCount > 0 { detail += ", \(result.truncatedCount) truncated to \(config.maxLength) tokens" }
-            record("embed", watch.seconds, detail)
+            record("embed", watch.seconds, result.detail)
         }
         if let row = embeddings.firstNonFiniteRow() {
             throw MicseError("\(config.input.path):\(corpus.lineNumbers[row]): the embedding of this document has NaN or infinite values")

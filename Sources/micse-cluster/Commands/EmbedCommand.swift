@@ -16,8 +16,9 @@ struct EmbedCommand: ParsableCommand {
         runs the encoder and writes one row per input record, in input order (empty texts embed as
         [CLS][SEP]). Vectors are cached by model, options and texts; see --no-cache.
 
-        Example:
-          micse-cluster embed tweets.csv --output emb.npy --pooling mean --normalize
+        Examples:
+          micse-cluster embed tweets.csv --output emb.npy
+          micse-cluster embed notes.txt --output emb.npy --pooling cls --max-length 32 --no-cache
         """
     )
 
@@ -27,69 +28,30 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the (N, D) float32 .npy.", transform: URL.init(fileURLWithPath:))
     var output: URL
 
-    @Option(help: "The text column (name or 1-based number; default: detected).")
-    var textColumn: String?
-
-    @OptionGroup var embedding: EmbeddingOptions
-    @OptionGroup var runOptions: RunOptions
-
-    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup(title: "Corpus") var corpus: CorpusOptions
+    @OptionGroup(title: "Embedding") var embedding: EmbeddingOptions
+    @OptionGroup(title: "Run") var runOptions: RunOptions
+    @OptionGroup var verbosity: OutputVerbosityOptions
 
     func run() throws {
         try AtomicFile.checkWritable(output)
-        let reporter = ConsoleReporter(verbosity: quiet ? .quiet : .normal)
-        let corpus = try CorpusReader.read(input, options: CorpusReadOptions(textColumn: textColumn, keepEmptyTexts: true))
-        let resolved = try embedding.resolveModel()
-        if let notice = resolved.notice { reporter.notice(notice) }
-        let model = resolved.directory
-        let options = embedding.encoderOptions(for: model, threads: runOptions.threads)
-        reporter.info("embedding \(corpus.count) texts with \(resolved.summary), pooling \(options.pooling.rawValue), max length \(options.maxLength)\(options.normalize ? ", normalised" : "")")
-        let vectors: Matrix
-        do {
-            vectors = try Self.embed(corpus.texts, model: model, options: options, useCache: !embedding.noCache, reporter: reporter)
-        } catch EncoderError.nonFiniteOutput(let row) where corpus.lineNumbers.indices.contains(row) {
-            throw MicseError("\(input.path):\(corpus.lineNumbers[row]): the sentence vector of this text holds NaN or infinite values (are the model weights corrupt?)")
-        }
-        try NPYFile.write(rows: vectors.rows, columns: vectors.columns, values: vectors.storage, to: output)
-        reporter.info("wrote \(output.path) (\(vectors.rows) × \(vectors.columns) float32)")
-    }
-
-    /// Embeds `texts`, through the embedding cache unless `useCache` is false. Shared with the pipeline's
-    /// embedding stage (the integrator may move it to MicsePipeline).
-    static func embed(_ texts: [String], model: ModelDirectory, options: EncoderOptions, useCache: Bool,
-                      reporter: ConsoleReporter) throws -> Matrix {
-        let cache = EmbeddingCache()
-        var key: EmbeddingCacheKey?
-        if useCache {
-            key = try EmbeddingCacheKey(model: model, options: options, texts: texts)
-            if let key {
-                switch cache.lookup(key) {
-                case .hit(let vectors):
-                    reporter.info("embeddings read from the cache (\(cache.dataURL(for: key).path); --no-cache to recompute)")
-                    return vectors
-                case .invalid(let reason):
-                    reporter.notice("ignoring a stale embedding cache entry: \(reason)")
-                case .miss:
-                    break
-                }
-            }
-        }
-        let loadClock = Stopwatch()
-        let encoder = try SentenceEncoder(model: model, options: options)
+        let reporter = ConsoleReporter(verbosity: verbosity.quiet ? .quiet : (verbosity.verbose ? .verbose : .normal))
         if let change = OpenBLASKernelSelection.applied {
             reporter.debug("OpenBLAS kernels: \(change.before) → \(change.after) (its CPU detection fell back)")
         }
-        reporter.stage("load model", seconds: loadClock.seconds, model.name)
-        let result = try encoder.embed(texts, progress: reporter)
-        let seconds = result.tokenizeSeconds + result.encodeSeconds
-        reporter.stage("embed", seconds: seconds, String(format: "%d texts, %d tokens, %.0f texts/s", texts.count, result.tokenCount,
-                                                          Double(texts.count) / max(seconds, 1e-9)))
-        if let key {
-            do { try cache.store(result.embeddings, for: key) } catch {
-                reporter.notice("could not write the embedding cache: \(error)")
-            }
-        }
-        return result.embeddings
+        // One row per input record: empty texts are kept (they embed as [CLS][SEP]).
+        var readOptions = corpus.readOptions
+        readOptions.keepEmptyTexts = true
+        let documents = try CorpusReader.read(input, options: readOptions)
+        let stage = try EmbeddingStage(model: embedding.model, pooling: embedding.pooling, normalize: embedding.normalize ? true : nil,
+                                       maxLength: embedding.maxLength, batchTokenBudget: embedding.batchTokens,
+                                       maxBatchSize: embedding.batchSize, threads: runOptions.threads)
+        reporter.info(stage.resolved.summary)
+        if let notice = stage.resolved.notice { reporter.notice(notice) }
+        let result = try stage.embed(documents, cache: embedding.noCache ? nil : EmbeddingCache(), progress: reporter)
+        reporter.stage("embed", seconds: result.seconds, result.detail)
+        let vectors = result.embeddings
+        try NPYFile.write(rows: vectors.rows, columns: vectors.columns, values: vectors.storage, to: output)
+        reporter.info("wrote \(output.path) (\(vectors.rows) × \(vectors.columns) float32)")
     }
 }
