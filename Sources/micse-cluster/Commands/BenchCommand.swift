@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time one stage of the pipeline (use a release build).",
         discussion: """
-        Each prints its figures; Tests/Benchmarks/compare_<stage>.sh runs the same benchmark and the
+        Each prints its figures; Tests/Benchmarks/compare_<stage>.sh runs the same benchmark and the \
         Python peer side by side and prints the ratios.
 
         Examples:

@@ -20,7 +20,7 @@ struct BenchKNNCommand: ParsableCommand {
         sampled rows; the full exact graph only up to --exact-limit).
 
         Examples:
-          micse-cluster bench knn /work/scratch-knn/emb.npy --k 15
+          micse-cluster bench knn embeddings.npy --k 15
           micse-cluster bench knn --synthetic 20000,384 --threads 2 --json
           micse-cluster bench knn --synthetic 12284,384 --scaling
         """

@@ -14,8 +14,8 @@ struct BenchTokenizeCommand: ParsableCommand {
           batched      encodeBatch over the whole corpus on --threads threads (fast_batch)
           single       encodeBatch on one thread
           one_by_one   encode() per text, one thread (fast_one_by_one)
-        Times are medians of --runs runs after one untimed run; the corpus is read before timing.
-        Also reports the token-length distribution ([CLS]/[SEP] included) and the truncated count.
+        Times are medians of --runs runs after one untimed run; the corpus is read before timing. \
+        Also reports the token-length distribution ([CLS]/[SEP] included) and the truncated count. \
         Output: one JSON object on stdout. Use a release build.
 
         Example:

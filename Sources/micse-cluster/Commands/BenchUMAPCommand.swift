@@ -11,8 +11,8 @@ struct BenchUMAPCommand: ParsableCommand {
         commandName: "umap",
         abstract: "Time UMAP per stage (kNN, graph, init, layout) and its growth with N.",
         discussion: """
-        With an embeddings file: median of --runs seeded fits (warm, in one process). With --growth: seeded
-        fits on synthetic clustered data (Gaussian blobs, --synthetic-dimension columns) of each --sizes.
+        With an embeddings file: median of --runs seeded fits (warm, in one process). With --growth: seeded \
+        fits on synthetic clustered data (Gaussian blobs, --synthetic-dimension columns) of each --sizes. \
         Prints one line per run and a JSON summary on stdout.
 
         Examples:

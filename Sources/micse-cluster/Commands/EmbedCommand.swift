@@ -12,8 +12,8 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Embed every text of a corpus with a BERT sentence encoder; write an (N, D) float32 .npy.",
         discussion: """
-        Reads a corpus (CSV/TSV with a text column, JSON Lines or one text per line), tokenises each text,
-        runs the encoder and writes one row per input record, in input order (empty texts embed as
+        Reads a corpus (CSV/TSV with a text column, JSON Lines or one text per line), tokenises each text, \
+        runs the encoder and writes one row per input record, in input order (empty texts embed as \
         [CLS][SEP]). Vectors are cached by model, options and texts; see --no-cache.
 
         Examples:

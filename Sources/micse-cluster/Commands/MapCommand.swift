@@ -10,20 +10,21 @@ struct MapCommand: ParsableCommand {
         commandName: "map",
         abstract: "Embed, lay out (UMAP), cluster (k-means) and plot a corpus; write PNG, CSV, diagnostics (default command).",
         discussion: """
-        Reads a corpus (CSV/TSV with a header, JSON Lines, or one text per line), embeds every text with
-        the sentence encoder (miCSE from the Hugging Face cache if present, else the bundled
-        all-MiniLM-L6-v2; embeddings are cached, so re-running with other UMAP, k-means or plot options
-        does not embed again), lays the corpus out with UMAP, clusters it with k-means and writes:
-          a plot (--plot, .png or .svg), the coordinate CSV (--csv: id,x,y,label,cluster,text), an
-          interactive HTML map (--html), and beside the CSV <name>.clusters.json (cluster diagnostics)
-          and <name>.run.json (configuration, seeds, model identity, timings).
-        Without --plot and --csv it writes Output/<input name>.png and .csv.
+        Reads a corpus (CSV/TSV with a header, JSON Lines, or one text per line), embeds every text with the \
+        sentence encoder (miCSE from the Hugging Face cache if present, else the bundled all-MiniLM-L6-v2), lays \
+        the corpus out with UMAP, clusters it with k-means and writes the plot (--plot, .png or .svg), the \
+        coordinate CSV (--csv; columns id,x,y,label,cluster,text), an interactive HTML map (--html), and beside \
+        the CSV <name>.clusters.json (cluster diagnostics) and <name>.run.json (configuration, seeds, model \
+        identity, timings). Without --plot and --csv it writes Output/<input name>.png and .csv.
+
+        Embeddings are cached: re-running with other UMAP, k-means or plot options does not embed again.
 
         Examples:
           micse-cluster tweets.csv --plot out.png
           micse-cluster tweets.csv --plot map.png --csv map.csv --html map.html --panels label,cluster
           micse-cluster notes.txt --clusters auto --theme dark --min-dist 0.3
-          micse-cluster tweets.csv --embeddings emb.npy --plot out.png   (vectors computed elsewhere)
+          micse-cluster tweets.csv --embeddings emb.npy --plot out.png
+
         """
     )
 

@@ -13,8 +13,8 @@ struct PlotCommand: ParsableCommand {
         abstract: "Draw a PNG, SVG or HTML map from a coordinate CSV (id,x,y,label,cluster,text).",
         discussion: """
         Reads the coordinate CSV written by the main command and draws it again, e.g. in another \
-        theme, size or colouring. The output format follows the extension (.png or .svg; SVG up to \
-        100,000 points).
+        theme, size or colouring. The output format follows the extension: .png, .svg (up to 100,000 \
+        points) or .html (the self-contained interactive map: hover or tap a point to read its text).
 
         Examples:
           micse-cluster plot Output/tweets.csv --output Output/tweets-clusters.png --color-by cluster

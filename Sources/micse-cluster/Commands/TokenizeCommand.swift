@@ -9,9 +9,9 @@ struct TokenizeCommand: ParsableCommand {
         commandName: "tokenize",
         abstract: "Print the BERT input ids of each line of stdin (one JSON array per line).",
         discussion: """
-        Reads one text per line (UTF-8; invalid bytes become U+FFFD, which BERT drops) and prints
-        the ids [CLS] … [SEP] that Hugging Face's BertTokenizerFast gives, truncated to
-        --max-length ids and not padded. The model directory holds vocab.txt (with
+        Reads one text per line (UTF-8; invalid bytes become U+FFFD, which BERT drops) and prints \
+        the ids [CLS] … [SEP] that Hugging Face's BertTokenizerFast gives, truncated to \
+        --max-length ids and not padded. The model directory holds vocab.txt (with \
         tokenizer_config.json) or tokenizer.json.
 
         Example:
