@@ -29,7 +29,7 @@ public struct EmbeddingStage {
             var d = "\(embeddings.rows)×\(embeddings.columns), \(options.pooling.rawValue) pooling"
             if options.normalize { d += ", normalised" }
             if fromCache { d += ", from the cache" }
-            if duplicateCount > 0 { d += ", \(duplicateCount) duplicate texts embedded once" }
+            if duplicateCount > 0 { d += fromCache ? ", \(duplicateCount) duplicate texts" : ", \(duplicateCount) duplicate texts embedded once" }
             if truncatedCount > 0 { d += ", \(truncatedCount) truncated to \(options.maxLength) tokens" }
             return d
         }

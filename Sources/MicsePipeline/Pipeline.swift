@@ -47,11 +47,14 @@ public struct Pipeline {
         // 1. Corpus.
         var watch = Stopwatch()
         let corpus = try CorpusReader.read(config.input, options: config.corpus)
-        var readDetail = "\(corpus.count.formatted()) documents"
+        var readDetail = "\(corpus.count.formatted()) document\(corpus.count == 1 ? "" : "s")"
         if corpus.skippedEmpty > 0 { readDetail += ", \(corpus.skippedEmpty) empty skipped" }
         if corpus.skippedInvalid > 0 { readDetail += ", \(corpus.skippedInvalid) invalid UTF-8 skipped" }
         if let labels = corpus.labelColumnName { readDetail += ", labels from '\(labels)' (\(corpus.labelCounts().count) distinct)" }
         record("read", watch.seconds, readDetail)
+        guard corpus.count >= 3 else {
+            throw MicseError("\(config.input.path): \(corpus.count) document\(corpus.count == 1 ? "" : "s"); a map needs at least 3")
+        }
 
         // 2. Embeddings: from a file, or the model (through the cache).
         watch = Stopwatch()

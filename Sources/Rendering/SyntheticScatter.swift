@@ -4,7 +4,7 @@ import MicseSupport
 
 extension ScatterData {
     /// `pointCount` points in `categoryCount` Gaussian blobs, like the datashader benchmark of
-    /// /work/shared/bench/bench_render.py: blob centres ~ N(0, 5²), points ~ centre + N(0, 1),
+    /// ../shared/bench/bench_render.py: blob centres ~ N(0, 5²), points ~ centre + N(0, 1),
     /// category of each point uniform. Deterministic for a seed (SplitMix64 + Box–Muller).
     public static func syntheticBlobs(pointCount: Int, categoryCount: Int, seed: UInt64 = 0,
                                       spread: Double = 5) -> ScatterData {

@@ -18,7 +18,12 @@ enum Main {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             exit(1)
         } catch {
-            MicseCluster.exit(withError: error)
+            // Help and version print as usual; usage errors are one line (ArgumentParser's message).
+            let code = MicseCluster.exitCode(for: error)
+            guard code != .success else { MicseCluster.exit(withError: error) }
+            let message = MicseCluster.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("error: \(message) (see --help)\n".utf8))
+            exit(code.rawValue)
         }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import MicseSupport
 import Rendering
 
-/// Times rendering + PNG encoding of a scatter plot, like /work/shared/bench/bench_render.py.
+/// Times rendering + PNG encoding of a scatter plot, like ../shared/bench/bench_render.py.
 struct BenchRenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CorpusIO
 import Foundation
+import MicsePipeline
 import LinearAlgebra
 import ManifoldLayout
 import MicseSupport
@@ -20,7 +21,7 @@ struct UMAPCommand: ParsableCommand {
     @Argument(help: "Embeddings: a float32/float64 .npy file of shape (N, D), e.g. from numpy.", transform: URL.init(fileURLWithPath:))
     var embeddings: URL
 
-    @Option(help: "Output file: .npy or .csv (id,x,y).", transform: URL.init(fileURLWithPath:))
+    @Option(name: .shortAndLong, help: "Output file: .npy or .csv (id,x,y).", transform: URL.init(fileURLWithPath:))
     var output: URL
 
     @Option(help: "Output dimension.")
@@ -29,8 +30,7 @@ struct UMAPCommand: ParsableCommand {
     @OptionGroup var umap: UMAPOptions
     @OptionGroup var runOptions: RunOptions
 
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var verbosity: OutputVerbosityOptions
 
     func validate() throws {
         let ext = output.pathExtension.lowercased()
@@ -44,11 +44,10 @@ struct UMAPCommand: ParsableCommand {
         let data = Matrix(rows: array.rows, columns: array.columns, storage: array.values)
         var configuration = umap.configuration(run: runOptions)
         configuration.componentCount = dimensions
-        let reporter = StderrProgress(quiet: quiet)
+        let reporter = ConsoleReporter(verbosity: verbosity.quiet ? .quiet : (verbosity.verbose ? .verbose : .normal))
         let result = try UMAP(configuration: configuration).fit(data, progress: reporter)
-        reporter.finish()
         try writeCoordinates(result.coordinates, to: output)
-        if !quiet {
+        if !verbosity.quiet {
             let t = result.timings
             let line = String(format: "umap: %d points (%d distinct), %d components, init %@, a=%.4f b=%.4f, %d epochs; knn %.2fs graph %.2fs init %.2fs layout %.2fs",
                               data.rows, result.uniqueCount, result.componentCount, result.initialization.rawValue,
@@ -75,26 +74,3 @@ func writeCoordinates(_ coordinates: Matrix, to url: URL) throws {
     try AtomicFile.write(Data(text.utf8), to: url)
 }
 
-/// Progress on stderr: one overwritten line per stage, notices on their own lines.
-final class StderrProgress: ProgressReporter, @unchecked Sendable {
-    private let quiet: Bool
-    private let lock = NSLock()
-    private var lastStage = ""
-    init(quiet: Bool) { self.quiet = quiet }
-    func progress(stage: String, done: Int, total: Int) {
-        guard !quiet else { return }
-        lock.lock(); defer { lock.unlock() }
-        lastStage = stage
-        FileHandle.standardError.write(Data("\r\(stage): \(done)/\(total)".utf8))
-    }
-    func notice(_ message: String) {
-        guard !quiet else { return }
-        lock.lock(); defer { lock.unlock() }
-        FileHandle.standardError.write(Data(((lastStage.isEmpty ? "" : "\n") + "note: \(message)\n").utf8))
-        lastStage = ""
-    }
-    func finish() {
-        guard !quiet, !lastStage.isEmpty else { return }
-        FileHandle.standardError.write(Data("\n".utf8))
-    }
-}
