@@ -5,9 +5,10 @@
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public private(set) var state: UInt64
 
+    @inlinable
     public init(seed: UInt64) { state = seed }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -18,18 +19,18 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// A uniform integer in `0..<bound` (Lemire's multiply-shift; the tiny bias for bounds far
     /// below 2⁶⁴ is irrelevant here and keeps the mapping fixed across toolchains).
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func nextInt(below bound: Int) -> Int {
         precondition(bound > 0)
         return Int(next().multipliedFullWidth(by: UInt64(bound)).high)
     }
 
     /// A uniform `Float` in [0, 1) from the top 24 bits.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func nextFloat() -> Float { Float(next() >> 40) * (1.0 / 16_777_216.0) }
 
     /// A uniform `Double` in [0, 1) from the top 53 bits.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func nextDouble() -> Double { Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0) }
 
     /// A standard normal deviate (Box–Muller), for initialisation noise.
