@@ -3,7 +3,7 @@
 /// MurmurHash3's mixer. Used everywhere a seed must give the same numbers on every platform,
 /// instead of the system generator or `Int.random(in:using:)`, whose mapping may change.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
+    public var state: UInt64
 
     @inlinable
     public init(seed: UInt64) { state = seed }
