@@ -21,6 +21,13 @@ public struct MapColoring: Sendable, Equatable {
         self.categoryNames = categoryNames
         self.categoryColors = categoryColors
     }
+
+    /// Convenience for `Int` indices (e.g. k-means assignments); −1 still means "none".
+    /// Indices outside `Int32` become −2, which `MapDocument.validate()` reports as out of range.
+    public init(title: String, categoryIndex: [Int], categoryNames: [String], categoryColors: [String]) {
+        self.init(title: title, categoryIndex: categoryIndex.map { Int32(exactly: $0) ?? -2 },
+                  categoryNames: categoryNames, categoryColors: categoryColors)
+    }
 }
 
 /// Everything an HTML map shows. Arrays indexed by point have `x.count` elements.

@@ -26,3 +26,36 @@ struct ExampleFiles {
         }
     }
 }
+
+/// Hand-run load measurement: `MICSE_HTML_MEASURE=/tmp/maps swift test --filter InteractiveMapTests.LoadTimes` opens every
+/// `.html` file in that folder in headless Chromium (through the DevTools pipe, real time) and prints the file size,
+/// the wall time from browser start to `data-state="ready"`, the browser's navigation timings and the time of one
+/// full redraw after a zoom. Timings depend on the machine and its load; they are printed, not asserted.
+@Suite("Load times (run only when MICSE_HTML_MEASURE is set)")
+struct LoadTimes {
+    @Test("Measure load and redraw times", .enabled(if: ProcessInfo.processInfo.environment["MICSE_HTML_MEASURE"] != nil))
+    func measure() throws {
+        let folder = URL(fileURLWithPath: try #require(ProcessInfo.processInfo.environment["MICSE_HTML_MEASURE"]))
+        guard let chromium = HeadlessChromium.locate() else { return }
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: [.fileSizeKey])
+            .filter { $0.pathExtension == "html" }.sorted { $0.path < $1.path }
+        for file in files {
+            let size = try file.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0
+            let start = Date()
+            let page = try DevToolsPipe(chromium: chromium.executable, url: file.absoluteString)
+            try page.waitUntilReady()
+            let wall = Date().timeIntervalSince(start)
+            let timings = try page.evaluate("""
+                (() => { const n = performance.getEntriesByType('navigation')[0];
+                  return [Math.round(n.domContentLoadedEventEnd), Math.round(n.loadEventEnd), Number(document.body.dataset.loadMs)]; })()
+                """) as? [Double] ?? []
+            let redraw = try page.evaluate("""
+                new Promise(r => { const c = document.getElementById('map'), b = c.getBoundingClientRect();
+                  c.dispatchEvent(new WheelEvent('wheel', {deltaY: -100, clientX: b.left + b.width / 2, clientY: b.top + b.height / 2, cancelable: true}));
+                  requestAnimationFrame(() => requestAnimationFrame(() => r(document.getElementById('status').textContent))); })
+                """) as? String ?? ""
+            print("\(file.lastPathComponent): \(size) bytes; ready after \(String(format: "%.2f", wall)) s wall (browser start included); "
+                  + "DOMContentLoaded \(timings.first ?? -1) ms, load \(timings.dropFirst().first ?? -1) ms, script start→ready \(timings.last ?? -1) ms; after a zoom: \(redraw)")
+        }
+    }
+}

@@ -87,6 +87,11 @@ struct HTMLMapWriterTests {
         var badColor = good
         badColor.labels = MapColoring(title: "label", categoryIndex: [0, 0], categoryNames: ["a"], categoryColors: ["red"])
         #expect(throws: InteractiveMapError.invalidColor(context: "label 0 colour", value: "red")) { try HTMLMapWriter.render(badColor) }
+        var hugeIndex = good
+        hugeIndex.clusters = MapColoring(title: "cluster", categoryIndex: [0, Int.max], categoryNames: ["a"], categoryColors: ["#000"])
+        #expect(throws: InteractiveMapError.categoryOutOfRange(coloring: "cluster", point: 1, id: 1, index: -2, categoryCount: 1)) {
+            try HTMLMapWriter.render(hugeIndex)
+        }
         #expect(!InteractiveMapError.nonFiniteCoordinate(point: 1, id: 11).description.contains("\n"))
     }
 

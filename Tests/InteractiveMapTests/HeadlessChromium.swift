@@ -83,6 +83,10 @@ struct HeadlessChromium {
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        // A hung browser must fail the test, not the CI job's time limit.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(180), execute: watchdog)
+        defer { watchdog.cancel() }
         // Read both pipes concurrently so neither fills up and blocks Chromium.
         nonisolated(unsafe) var errorData = Data()
         let reader = Thread { errorData = errors.fileHandleForReading.readDataToEndOfFile() }

@@ -68,6 +68,8 @@ struct InteractionTests {
         #expect(try text("doc-text", page) == "TEXT-2 <b>bold?</b>")
         #expect(try text("doc-label", page) == "L2")
         #expect(try text("doc-state", page) == "Hovered")
+        #expect(try text("tip-text", page) == "TEXT-2 <b>bold?</b>")
+        #expect(try page.evaluate("document.getElementById('tip').hidden") as? Bool == false)
         #expect(try body("data-pinned-id", page) == nil)
 
         let p4 = try point(4, page)
@@ -81,6 +83,7 @@ struct InteractionTests {
         try page.settle()
         #expect(try text("doc-text", page) == "TEXT-4 <b>bold?</b>")
         #expect(try text("doc-state", page)?.hasPrefix("Pinned") == true)
+        #expect(try page.evaluate("document.getElementById('tip').hidden") as? Bool == true)
         try page.mouse("mousePressed", 20, 200, button: "left", buttons: 1)
         try page.mouse("mouseReleased", 20, 200, button: "left")
         try page.settle()
