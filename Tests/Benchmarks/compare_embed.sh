@@ -9,14 +9,14 @@
 #
 # Defaults: the 12,284-tweet test CSV, first 2,000 texts for MiniLM and 500 for bert-base, 1 run each.
 # The random bert-base model is made once in $SCRATCH (default /tmp/micse-bench-models) by
-# ../shared/bench/make_bert_base_random.py. Environment: PYTHON (default /root/.venvs/micse-bench/bin/python),
+# ../shared/bench/make_bert_base_random.py. Environment: PYTHON (default $HOME/.venvs/micse-bench/bin/python),
 # SHARED (default ../shared beside the repository). Both sides use 2 threads. Builds the release binary first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 SHARED=${SHARED:-$(cd "$ROOT/.." && pwd)/shared}
-[ -d "$SHARED/bench" ] || SHARED=/work/shared
-PYTHON=${PYTHON:-/root/.venvs/micse-bench/bin/python}
+[ -d "$SHARED/bench" ] || { echo "error: ../shared/bench not found beside the repository; set SHARED" >&2; exit 1; }
+PYTHON=${PYTHON:-$HOME/.venvs/micse-bench/bin/python}
 SCRATCH=${SCRATCH:-/tmp/micse-bench-models}
 CSV="$SHARED/data/tweet_eval_sentiment_test.csv"
 MINILM="${MICSE_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/micse-cluster}/models/all-MiniLM-L6-v2"

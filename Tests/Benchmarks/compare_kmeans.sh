@@ -7,14 +7,14 @@
 #
 # EMB.npy: e.g. ../shared/bench/bench_embed.py --pooling mean → bench-out/embeddings_mean.npy
 # (12,284 × 384 MiniLM embeddings of tweet_eval_sentiment_test.csv). Environment: PYTHON (default
-# /root/.venvs/micse-bench/bin/python), THREADS (default 2), RUNS (default 3). The inertia column
+# $HOME/.venvs/micse-bench/bin/python), THREADS (default 2), RUNS (default 3). The inertia column
 # "micse/sk" also appears in micse.json against the sklearn inertias recorded by
 # Tests/ClusteringTests/Fixtures/make_kmeans_fixtures.py (same embeddings file assumed).
 set -euo pipefail
 EMB=${1:?usage: compare_kmeans.sh EMB.npy [K ...]}
 shift || true
 KS=${*:-3 20}
-PYTHON=${PYTHON:-/root/.venvs/micse-bench/bin/python}
+PYTHON=${PYTHON:-$HOME/.venvs/micse-bench/bin/python}
 THREADS=${THREADS:-2}
 RUNS=${RUNS:-3}
 OUT=${OUT:-$(mktemp -d /tmp/compare_kmeans.XXXXXX)}

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Hand-run peer comparison of the cosine kNN graph: the Python peers (numpy exact, faiss IndexFlatIP,
-# pynndescent warm; /work/shared/bench/bench_knn.py) and `micse-cluster bench knn` on the same .npy,
+# pynndescent warm; ../shared/bench/bench_knn.py) and `micse-cluster bench knn` on the same .npy,
 # same thread count, in one run; prints times, recall and our/their ratios.
 #
 #   Tests/Benchmarks/compare_knn.sh [EMB.npy] [--scaling]
-#   K=15 THREADS=2 RUNS=3 Tests/Benchmarks/compare_knn.sh /work/scratch-knn/emb.npy
+#   K=15 THREADS=2 RUNS=3 Tests/Benchmarks/compare_knn.sh emb.npy
 #
 # EMB.npy: (N, D) float32, e.g. MiniLM mean-pooled embeddings of tweet_eval_sentiment_test.csv
-# (/work/scratch-knn/emb.npy; made by the venv's sentence-transformers, see NeighborGraphTests/Fixtures/README.md).
+# (emb.npy; made by the venv's sentence-transformers, see NeighborGraphTests/Fixtures/README.md).
 # Without an argument a synthetic 12,284 × 384 clustered set is written and used.
 #
 # Conventions: our k excludes the point itself; bench_knn.py's --k includes it (umap-learn's way), so
@@ -20,7 +20,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${MICSE_SHARED:-$ROOT/../shared}
-PY=${PYTHON:-/root/.venvs/micse-bench/bin/python}
+PY=${PYTHON:-$HOME/.venvs/micse-bench/bin/python}
 K=${K:-15}; THREADS=${THREADS:-2}; RUNS=${RUNS:-3}
 EMB=""; SCALING=""
 for arg in "$@"; do case "$arg" in --scaling) SCALING=--scaling ;; *) EMB=$arg ;; esac; done

@@ -6,7 +6,7 @@
 # The random bert-base is generated once into ${MICSE_BENCH_DIR:-/tmp/micse-bench-models} by make_bert_base_random.py.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-python="${MICSE_PYTHON:-/root/.venvs/micse-bench/bin/python}"
+python="${MICSE_PYTHON:-$HOME/.venvs/micse-bench/bin/python}"
 work="${MICSE_BENCH_DIR:-/tmp/micse-bench-models}"
 build="$work/build"
 mkdir -p "$build"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hand-run: time PNG scatter plots with the Python peers (matplotlib, umap.plot.points, datashader;
-# /work/shared/bench/bench_render.py) and with `micse-cluster bench render`, on the same inputs:
+# ../shared/bench/bench_render.py) and with `micse-cluster bench render`, on the same inputs:
 #   - the coordinates given (default: synthetic blobs, 12,284 points, 3 labels) at 1600×1600
 #   - 1,000,000 synthetic points in 20 categories (datashader's case)
 # and print the ratios. Then checks every PNG written with pngcheck (a second decoder) and PIL.
@@ -10,7 +10,7 @@
 # Run on an idle machine with a release build; both sides use 2 threads.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PY=${PYTHON:-/root/.venvs/micse-bench/bin/python}
+PY=${PYTHON:-$HOME/.venvs/micse-bench/bin/python}
 SHARED=${MICSE_SHARED:-$(cd .. && pwd)/shared}
 OUT=${OUT:-$(mktemp -d /tmp/compare-render.XXXX)}
 export HF_HUB_OFFLINE=1 BENCH_THREADS=2

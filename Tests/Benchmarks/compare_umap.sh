@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Hand-run speed comparison: umap-learn (via /work/shared/bench/bench_umap.py) and
+# Hand-run speed comparison: umap-learn (via ../shared/bench/bench_umap.py) and
 # `micse-cluster bench umap` on the same embeddings, same thread count, seeded; prints the ratio.
 #
 #   Tests/Benchmarks/compare_umap.sh EMB.npy [THREADS] [RUNS]
 #   e.g. Tests/Benchmarks/compare_umap.sh ../scratch-umap/embeddings_cls.npy 2 3
 #
-# Environment: PYTHON (default /root/.venvs/micse-bench/bin/python), BENCH_DIR (default
+# Environment: PYTHON (default $HOME/.venvs/micse-bench/bin/python), BENCH_DIR (default
 # ../shared/bench beside the repository), OUT (default /tmp/compare_umap). Builds the release
 # binary first. Also runs the growth benchmark (synthetic blobs 10k → 45k → 200k) unless NO_GROWTH=1.
 set -euo pipefail
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 EMB=${1:?usage: compare_umap.sh EMB.npy [THREADS] [RUNS]}
 THREADS=${2:-2}
 RUNS=${3:-3}
-PYTHON=${PYTHON:-/root/.venvs/micse-bench/bin/python}
+PYTHON=${PYTHON:-$HOME/.venvs/micse-bench/bin/python}
 BENCH_DIR=${BENCH_DIR:-$(cd .. && pwd)/shared/bench}
 OUT=${OUT:-/tmp/compare_umap}
 mkdir -p "$OUT"

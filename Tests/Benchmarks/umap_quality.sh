@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hand-run quality comparison of micse-cluster's UMAP against umap-learn on the same embeddings,
-# over several seeds, scored by /work/shared/bench/quality.py (trustworthiness k=15, neighbourhood
+# over several seeds, scored by ../shared/bench/quality.py (trustworthiness k=15, neighbourhood
 # preservation k=15, 5-fold 10-NN label accuracy in 2-D; all points, --subsample 0).
 #
 #   Tests/Benchmarks/umap_quality.sh EMB.npy LABELS.npy [SEEDS...]
@@ -15,7 +15,7 @@ EMB=${1:?usage: umap_quality.sh EMB.npy LABELS.npy [SEEDS...]}
 LABELS=${2:?usage: umap_quality.sh EMB.npy LABELS.npy [SEEDS...]}
 shift 2
 SEEDS=("$@"); [ ${#SEEDS[@]} -eq 0 ] && SEEDS=(42 7 1234)
-PYTHON=${PYTHON:-/root/.venvs/micse-bench/bin/python}
+PYTHON=${PYTHON:-$HOME/.venvs/micse-bench/bin/python}
 BENCH_DIR=${BENCH_DIR:-$(cd .. && pwd)/shared/bench}
 OUT=${OUT:-/tmp/umap_quality}
 THREADS=${THREADS:-2}

@@ -1,7 +1,7 @@
 """Reference values for Tests/ClusteringTests, from scikit-learn. Hand-run, outputs committed.
 
     HF_HUB_OFFLINE=1 /root/.venvs/micse-bench/bin/python Tests/ClusteringTests/Fixtures/make_kmeans_fixtures.py \
-        --embeddings /work/scratch-kmeans/embeddings_mean.npy
+        --embeddings bench-out/embeddings_mean.npy
 
 --embeddings is the (12284, 384) float32 mean-pooled all-MiniLM-L6-v2 embeddings of
 ../shared/data/tweet_eval_sentiment_test.csv in input order, as written by

@@ -46,7 +46,7 @@ except ImportError:
 
 HERE = Path(__file__).resolve().parent
 MODEL = Path(os.environ.get("MICSE_MODEL", "/root/.cache/micse-cluster/models/all-MiniLM-L6-v2"))
-DATA = HERE.parents[3] / "shared" / "data" if (HERE.parents[3] / "shared").exists() else Path("/work/shared/data")
+DATA = HERE.parents[3] / "shared" / "data"
 CSVS = ["tweet_eval_sentiment_test.csv", "tweet_eval_sentiment_val.csv", "tweet_eval_emotion_train.csv",
         "tweet_eval_hate_train.csv"]
 
