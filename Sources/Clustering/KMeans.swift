@@ -45,7 +45,29 @@ public enum KMeans {
             var best: (labels: [Int32], centers: [Float], outcome: RestartOutcome, restart: Int)?
             var inertias: [Double] = []
             var stats: [KMeansIterationStats] = []
-            for restart in 0..<configuration.initCount {
+            if algorithm == .lloyd {
+                // All restarts in one batch: one pass over the data per iteration (KMeans+Batched.swift).
+                let batch = BatchedLloyd(x: base, pointNorms: workspace.pointNorms, rows: n, dimension: d, clusterCount: k,
+                                         restarts: configuration.initCount, threads: threads)
+                for restart in 0..<configuration.initCount {
+                    var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(restart))
+                    workspace.seedKMeansPlusPlus(rng: &rng)
+                    (batch.centers + restart * k * d).update(from: workspace.centers, count: k * d)
+                }
+                batch.run(maxIterations: configuration.maxIterations, tolerance: tolerance)
+                inertias = batch.exactInertias()
+                for restart in 0..<configuration.initCount {
+                    stats += batch.stats[restart]
+                    let outcome = RestartOutcome(inertia: inertias[restart], iterations: batch.iterations[restart],
+                                                 strictlyConverged: batch.strict[restart], converged: batch.converged[restart],
+                                                 stats: [])
+                    if best == nil || outcome.inertia < best!.outcome.inertia {
+                        best = (Array(UnsafeBufferPointer(start: batch.labels + restart * n, count: n)),
+                                Array(UnsafeBufferPointer(start: batch.centers + restart * k * d, count: k * d)), outcome, restart)
+                    }
+                }
+            }
+            for restart in 0..<(algorithm == .lloyd ? 0 : configuration.initCount) {
                 var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(restart))
                 workspace.seedKMeansPlusPlus(rng: &rng)
                 let outcome = workspace.runLloyd(restart: restart, maxIterations: configuration.maxIterations,
