@@ -164,11 +164,7 @@ final class BatchedLloyd: @unchecked Sendable {
                         var inertia = 0.0
                         for row in 0..<rows {
                             let dots = slot.scratch + row * columns + q * k
-                            var best = Float.infinity, arg: Int32 = 0
-                            for j in 0..<k {
-                                let v = dots[j] + norms[j]
-                                if v < best { best = v; arg = Int32(j) }
-                            }
+                            let (arg, best) = argminSum(dots, norms, count: k)
                             let i = start + row
                             inertia += Double(max(0, pointNorms[i] + best))
                             let old = restartLabels[i]
