@@ -19,6 +19,10 @@
 import LinearAlgebra
 import MicseSupport
 
+/// Rows per GEMM block of the batched steps. Larger than `kmeansBlockRows`: the stacked centres
+/// (up to 256 columns) are packed by sgemm once per call, so bigger blocks amortise that copy.
+let batchedBlockRows = 1024
+
 /// Per-slot buffers of the batched E-step.
 final class BatchedSlot: @unchecked Sendable {
     /// blockRows × columnCap: −2 X·Cᵀ of one row block against one group of restarts.
@@ -29,7 +33,7 @@ final class BatchedSlot: @unchecked Sendable {
     var inertia: [Double]
 
     init(restarts: Int, columnCap: Int) {
-        scratch = .allocate(capacity: kmeansBlockRows * columnCap)
+        scratch = .allocate(capacity: batchedBlockRows * columnCap)
         changes = Array(repeating: [], count: restarts)
         inertia = Array(repeating: 0, count: restarts)
     }
@@ -149,29 +153,52 @@ final class BatchedLloyd: @unchecked Sendable {
             for r in active { slot.changes[r].removeAll(keepingCapacity: true); slot.inertia[r] = 0 }
             var start = range.lowerBound
             while start < range.upperBound {
-                let rows = min(kmeansBlockRows, range.upperBound - start)
+                let rows = min(batchedBlockRows, range.upperBound - start)
                 var g = 0
                 while g < active.count {
                     let members = min(groupSize, active.count - g)
                     let columns = members * k
-                    BLAS.sgemm(.noTranspose, .transpose, m: rows, n: columns, k: d, alpha: -2,
-                               a: x + start * d, lda: d, b: packed + g * k * d, ldb: d, beta: 0,
-                               c: slot.scratch, ldc: columns)
+                    // Transposed product, (columns, rows) = −2 C·X_blockᵀ, so that the argmin
+                    // runs down each centre's row for 16 points at a time.
+                    BLAS.sgemm(.noTranspose, .transpose, m: columns, n: rows, k: d, alpha: -2,
+                               a: packed + g * k * d, lda: d, b: x + start * d, ldb: d, beta: 0,
+                               c: slot.scratch, ldc: rows)
                     for q in 0..<members {
                         let r = active[g + q]
                         let norms = packedNorms + (g + q) * k
                         let restartLabels = labels + r * n
+                        let block = slot.scratch + q * k * rows
                         var inertia = 0.0
-                        for row in 0..<rows {
-                            let dots = slot.scratch + row * columns + q * k
-                            let (arg, best) = argminSum(dots, norms, count: k)
-                            let i = start + row
-                            inertia += Double(max(0, pointNorms[i] + best))
-                            let old = restartLabels[i]
-                            if old != arg {
-                                slot.changes[r].append(SIMD3(Int32(i), old, arg))
-                                restartLabels[i] = arg
+                        var row = 0
+                        while row < rows {
+                            let lanes = min(16, rows - row)
+                            var best = SIMD16<Float>(repeating: .infinity), arg = SIMD16<Int32>(repeating: 0)
+                            if lanes == 16 {
+                                for j in 0..<k {
+                                    let v = UnsafeRawPointer(block + j * rows + row).loadUnaligned(as: SIMD16<Float>.self)
+                                        + SIMD16(repeating: norms[j])
+                                    let less = v .< best   // strict: the lowest index wins ties
+                                    best.replace(with: v, where: less)
+                                    arg.replace(with: Int32(j), where: less)
+                                }
+                            } else {
+                                for lane in 0..<lanes {
+                                    for j in 0..<k {
+                                        let v = block[j * rows + row + lane] + norms[j]
+                                        if v < best[lane] { best[lane] = v; arg[lane] = Int32(j) }
+                                    }
+                                }
                             }
+                            for lane in 0..<lanes {
+                                let i = start + row + lane
+                                inertia += Double(max(0, pointNorms[i] + best[lane]))
+                                let old = restartLabels[i], new = arg[lane]
+                                if old != new {
+                                    slot.changes[r].append(SIMD3(Int32(i), old, new))
+                                    restartLabels[i] = new
+                                }
+                            }
+                            row += lanes
                         }
                         slot.inertia[r] += inertia
                     }

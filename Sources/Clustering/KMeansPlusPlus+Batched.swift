@@ -28,7 +28,7 @@ extension BatchedLloyd {
         let distances = UnsafeMutablePointer<Float>.allocate(capacity: n * columnsTotal)   // (n, R·T)
         let candidates = UnsafeMutablePointer<Float>.allocate(capacity: columnsTotal * d)  // (R·T, d)
         let candidateNorms = UnsafeMutablePointer<Float>.allocate(capacity: columnsTotal)
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: partition.slotCount * kmeansBlockRows * groupSize * T)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: partition.slotCount * batchedBlockRows * groupSize * T)
         let potentials = UnsafeMutablePointer<Double>.allocate(capacity: partition.slotCount * columnsTotal)
         defer {
             closest.deallocate(); distances.deallocate(); candidates.deallocate(); candidateNorms.deallocate()
@@ -43,10 +43,10 @@ extension BatchedLloyd {
                 let range = partition.range(s)
                 let pots = potentials + s * columnsTotal
                 pots.update(repeating: 0, count: columnsTotal)
-                let slotScratch = scratch + s * kmeansBlockRows * groupSize * T
+                let slotScratch = scratch + s * batchedBlockRows * groupSize * T
                 var start = range.lowerBound
                 while start < range.upperBound {
-                    let rows = min(kmeansBlockRows, range.upperBound - start)
+                    let rows = min(batchedBlockRows, range.upperBound - start)
                     var g = 0
                     while g < R {
                         let members = min(groupSize, R - g)
