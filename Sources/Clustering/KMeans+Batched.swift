@@ -19,9 +19,13 @@
 import LinearAlgebra
 import MicseSupport
 
-/// Rows per GEMM block of the batched steps. Larger than `kmeansBlockRows`: the stacked centres
-/// (up to 256 columns) are packed by sgemm once per call, so bigger blocks amortise that copy.
+/// Rows per GEMM block of the batched steps (at most). Larger than `kmeansBlockRows`: the stacked
+/// centres are packed by sgemm once per call, so bigger blocks amortise that copy.
 let batchedBlockRows = 1024
+
+/// Rows per E-step block for `columns` GEMM columns: `batchedBlockRows`, fewer when the columns
+/// are many, so that a slot's scratch stays at most 256 K Floats (1 MiB).
+func batchedBlockRows(columns: Int) -> Int { max(16, min(batchedBlockRows, 262_144 / max(1, columns))) }
 
 /// Per-slot buffers of the batched E-step.
 final class BatchedSlot: @unchecked Sendable {
@@ -33,7 +37,7 @@ final class BatchedSlot: @unchecked Sendable {
     var inertia: [Double]
 
     init(restarts: Int, columnCap: Int) {
-        scratch = .allocate(capacity: batchedBlockRows * columnCap)
+        scratch = .allocate(capacity: batchedBlockRows(columns: columnCap) * columnCap)
         changes = Array(repeating: [], count: restarts)
         inertia = Array(repeating: 0, count: restarts)
     }
@@ -148,12 +152,13 @@ final class BatchedLloyd: @unchecked Sendable {
         let x = self.x, n = self.n, pointNorms = self.pointNorms, labels = self.labels
         let packed = self.packed, packedNorms = self.packedNorms
         let groupSize = restartsPerGroup, slots = self.slots, partition = self.partition
+        let blockRows = batchedBlockRows(columns: groupSize * k)
         parallelFor(chunks: partition.slotCount, threads: threads) { s in
             let slot = slots[s], range = partition.range(s)
             for r in active { slot.changes[r].removeAll(keepingCapacity: true); slot.inertia[r] = 0 }
             var start = range.lowerBound
             while start < range.upperBound {
-                let rows = min(batchedBlockRows, range.upperBound - start)
+                let rows = min(blockRows, range.upperBound - start)
                 var g = 0
                 while g < active.count {
                     let members = min(groupSize, active.count - g)
