@@ -1,7 +1,8 @@
 // k-means front end: validates the input, seeds each restart with k-means++, runs Lloyd
 // iterations and keeps the restart of lowest inertia (scikit-learn `KMeans.fit`). The steps live
-// in KMeansPlusPlus.swift (seeding), KMeans+Lloyd.swift (iterations, Hamerly bounds, empty-cluster
-// relocation) and KMeansKernels.swift (GEMM assignment).
+// in KMeansPlusPlus(+Batched).swift (seeding), KMeans+Batched.swift (all restarts iterated
+// together, the default), KMeans+Lloyd.swift (one restart at a time with Hamerly or Elkan bounds,
+// empty-cluster relocation) and KMeansKernels.swift (GEMM assignment).
 import LinearAlgebra
 import MicseSupport
 
@@ -45,7 +46,33 @@ public enum KMeans {
             var best: (labels: [Int32], centers: [Float], outcome: RestartOutcome, restart: Int)?
             var inertias: [Double] = []
             var stats: [KMeansIterationStats] = []
-            for restart in 0..<configuration.initCount {
+            if algorithm == .lloyd {
+                // All restarts in one batch: one pass over the data per iteration (KMeans+Batched.swift).
+                let batch = BatchedLloyd(x: base, pointNorms: workspace.pointNorms, rows: n, dimension: d, clusterCount: k,
+                                         restarts: configuration.initCount, threads: threads)
+                if BatchedLloyd.canSeedTogether(rows: n, restarts: configuration.initCount, trials: workspace.trials) {
+                    batch.seedKMeansPlusPlus(seed: configuration.seed, trials: workspace.trials)
+                } else {
+                    for restart in 0..<configuration.initCount {
+                        var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(restart))
+                        workspace.seedKMeansPlusPlus(rng: &rng)
+                        (batch.centers + restart * k * d).update(from: workspace.centers, count: k * d)
+                    }
+                }
+                batch.run(maxIterations: configuration.maxIterations, tolerance: tolerance)
+                inertias = batch.exactInertias()
+                for restart in 0..<configuration.initCount {
+                    stats += batch.stats[restart]
+                    let outcome = RestartOutcome(inertia: inertias[restart], iterations: batch.iterations[restart],
+                                                 strictlyConverged: batch.strict[restart], converged: batch.converged[restart],
+                                                 stats: [])
+                    if best == nil || outcome.inertia < best!.outcome.inertia {
+                        best = (Array(UnsafeBufferPointer(start: batch.labels + restart * n, count: n)),
+                                Array(UnsafeBufferPointer(start: batch.centers + restart * k * d, count: k * d)), outcome, restart)
+                    }
+                }
+            }
+            for restart in 0..<(algorithm == .lloyd ? 0 : configuration.initCount) {
                 var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(restart))
                 workspace.seedKMeansPlusPlus(rng: &rng)
                 let outcome = workspace.runLloyd(restart: restart, maxIterations: configuration.maxIterations,
@@ -106,9 +133,26 @@ public enum KMeans {
         let n = data.rows, d = data.columns
         var mean = [Double](repeating: 0, count: d), m2 = [Double](repeating: 0, count: d)
         data.withUnsafeBufferPointer { p in
-            for i in 0..<n { for j in 0..<d { mean[j] += Double(p[i * d + j]) } }
-            for j in 0..<d { mean[j] /= Double(n) }
-            for i in 0..<n { for j in 0..<d { let t = Double(p[i * d + j]) - mean[j]; m2[j] += t * t } }
+            guard let x = p.baseAddress else { return }
+            mean.withUnsafeMutableBufferPointer { mean in
+                guard let meanBase = mean.baseAddress else { return }
+                for i in 0..<n { accumulate(x + i * d, into: meanBase, cluster: 0, dimension: d, sign: 1) }
+                for j in 0..<d { mean[j] /= Double(n) }
+                m2.withUnsafeMutableBufferPointer { m2 in
+                    for i in 0..<n {
+                        let row = x + i * d
+                        var j = 0
+                        while j + 8 <= d {
+                            let t = SIMD8<Double>(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
+                                - UnsafeRawPointer(meanBase + j).loadUnaligned(as: SIMD8<Double>.self)
+                            let target = UnsafeMutableRawPointer(m2.baseAddress! + j)
+                            target.storeBytes(of: target.loadUnaligned(as: SIMD8<Double>.self) + t * t, as: SIMD8<Double>.self)
+                            j += 8
+                        }
+                        while j < d { let t = Double(row[j]) - mean[j]; m2[j] += t * t; j += 1 }
+                    }
+                }
+            }
         }
         let meanVariance = m2.reduce(0, +) / Double(n) / Double(max(1, d))
         return meanVariance * tol

@@ -5,7 +5,10 @@ import MicseSupport
 
 /// How the assignment (E) step of a Lloyd iteration finds each point's nearest centre.
 public enum KMeansAlgorithm: String, Sendable, Codable, CaseIterable {
-    /// Every point against every centre, one `cblas_sgemm` per block of rows (scikit-learn's `lloyd`).
+    /// Every point against every centre (scikit-learn's `lloyd`), all restarts together: one
+    /// `cblas_sgemm` of a block of rows against the stacked centres of every running restart, so
+    /// an iteration reads the data once for all restarts (KMeans+Batched.swift). The default:
+    /// cheaper than the bounds below when the GEMM is this wide.
     case lloyd
     /// Lloyd with Hamerly's bounds (Hamerly 2010, "Making k-means even faster"): one upper bound to
     /// the assigned centre and one lower bound to all others per point; only points whose bounds
@@ -17,7 +20,8 @@ public enum KMeansAlgorithm: String, Sendable, Codable, CaseIterable {
     /// centre's own shift, and the centre–centre distances; far fewer recomputations than Hamerly
     /// in high dimension. A row whose bounds fail for fewer than k/4 centres computes those
     /// distances directly; rows failing for more are gathered and assigned by GEMM, which
-    /// refreshes all k bounds. Falls back to `hamerly` when n · k exceeds 64 M. The default.
+    /// refreshes all k bounds. Falls back to `hamerly` when n · k exceeds 64 M. Restarts run one
+    /// after the other.
     case elkan
 }
 
@@ -37,11 +41,11 @@ public struct KMeansConfiguration: Sendable, Equatable, Codable {
     /// Worker threads (nil: all cores). Results do not depend on it (fixed row partition, fixed
     /// reduction order).
     public var threads: Int? = nil
-    /// Assignment strategy (default: Elkan bounds; `lloyd` is the plain reference).
-    public var algorithm: KMeansAlgorithm = .elkan
+    /// Assignment strategy (default: batched `lloyd`; `elkan` and `hamerly` prune with bounds).
+    public var algorithm: KMeansAlgorithm = .lloyd
 
     public init(clusterCount: Int, initCount: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4,
-                seed: UInt64 = 0, threads: Int? = nil, algorithm: KMeansAlgorithm = .elkan) {
+                seed: UInt64 = 0, threads: Int? = nil, algorithm: KMeansAlgorithm = .lloyd) {
         self.clusterCount = clusterCount
         self.initCount = initCount
         self.maxIterations = maxIterations

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # k-means: scikit-learn / faiss (../shared/bench/bench_kmeans.py) and `micse-cluster bench kmeans`
 # on the same .npy, same space (raw vectors, as bench_kmeans.py uses them), same thread count.
-# Prints time and inertia per k and the ratios micse/sklearn (time, inertia) and micse/faiss (time).
+# Prints time and inertia per k and the ratios micse/sklearn (time, inertia) and micse/faiss (time),
+# plus micse's process CPU seconds (the machine may be shared: CPU time is the steadier figure).
 #
 #   Tests/Benchmarks/compare_kmeans.sh EMB.npy [K ...]      (default K: 3 20; run from the repo root)
 #
@@ -33,12 +34,12 @@ echo "== micse-cluster bench kmeans ($THREADS threads)" >&2
 "$PYTHON" - "$OUT/python.json" "$OUT/micse.json" $KS <<'PY'
 import json, sys
 py, us = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-print(f"{'k':>4} {'sklearn s':>10} {'faiss s':>9} {'micse s':>9} {'time sk/micse':>14} {'time faiss/micse':>17}"
+print(f"{'k':>4} {'sklearn s':>10} {'faiss s':>9} {'micse s':>9} {'micse CPU s':>12} {'time sk/micse':>14} {'time faiss/micse':>17}"
       f" {'sklearn inertia':>16} {'faiss inertia':>14} {'micse inertia':>14} {'inertia micse/sk':>17}")
 for k in sys.argv[3:]:
     s, f, m = py.get(f"sklearn_k{k}", {}), py.get(f"faiss_k{k}", {}), us[f"micse_k{k}"]
     fs = f.get("median_s", float("nan")); fi = f.get("inertia", float("nan"))
-    print(f"{k:>4} {s['median_s']:>10.3f} {fs:>9.3f} {m['median_s']:>9.3f} {s['median_s']/m['median_s']:>14.2f}"
+    print(f"{k:>4} {s['median_s']:>10.3f} {fs:>9.3f} {m['median_s']:>9.3f} {m.get('median_cpu_s', float('nan')):>12.3f} {s['median_s']/m['median_s']:>14.2f}"
           f" {fs/m['median_s']:>17.2f} {s['inertia']:>16.1f} {fi:>14.1f} {m['inertia']:>14.1f} {m['inertia']/s['inertia']:>17.5f}")
 PY
 echo "(raw JSON in $OUT)" >&2

@@ -89,6 +89,25 @@ struct KMeansPropertyTests {
         #expect(one.inertia == two.inertia && two.inertia == four.inertia)
     }
 
+    @Test("k-means++ of all restarts together picks the same seeds as one restart at a time", arguments: [1, 4, 13])
+    func batchedSeeding(k: Int) {
+        let x = Self.blobs(seed: 21, n: 900, d: 10, centres: 5, spread: 2)
+        x.withUnsafeBufferPointer { p in
+            let base = p.baseAddress!
+            let w = KMeansWorkspace(x: base, rows: x.rows, dimension: x.columns, clusterCount: k, threads: 2)
+            let batch = BatchedLloyd(x: base, pointNorms: w.pointNorms, rows: x.rows, dimension: x.columns,
+                                     clusterCount: k, restarts: 4, threads: 2)
+            batch.seedKMeansPlusPlus(seed: 77, trials: w.trials)
+            for restart in 0..<4 {
+                var rng = SplitMix64.derived(from: 77, stream: UInt64(restart))
+                w.seedKMeansPlusPlus(rng: &rng)
+                let one = Array(UnsafeBufferPointer(start: w.centers, count: k * x.columns))
+                let together = Array(UnsafeBufferPointer(start: batch.centers + restart * k * x.columns, count: k * x.columns))
+                #expect(one == together, "restart \(restart)")
+            }
+        }
+    }
+
     @Test("k = 1 gives the mean; tolerance is tol · mean feature variance")
     func singleCluster() throws {
         let x = Matrix([[0, 0], [2, 0], [0, 4], [2, 4]])

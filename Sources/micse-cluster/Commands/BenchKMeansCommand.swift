@@ -11,7 +11,7 @@ struct BenchKMeansCommand: ParsableCommand {
         commandName: "kmeans",
         abstract: "Time k-means (n_init restarts) on an .npy and print time and inertia per k.",
         discussion: """
-        Mirrors ../shared/bench/bench_kmeans.py (sklearn KMeans(n_init=10, random_state=0)): same inertia definition (Σ squared distances to the nearest centre, in Double). --space raw uses the vectors as given, as bench_kmeans.py does; normalized L2-normalises rows first (the pipeline's cosine geometry). With --reference (make_kmeans_fixtures.py's JSON, section tweets_full) it prints our inertia relative to scikit-learn's. Times are medians of --runs fits after one untimed fit. Output: one JSON object on stdout, a line per k on stderr.
+        Mirrors ../shared/bench/bench_kmeans.py (sklearn KMeans(n_init=10, random_state=0)): same inertia definition (Σ squared distances to the nearest centre, in Double). --space raw uses the vectors as given, as bench_kmeans.py does; normalized L2-normalises rows first (the pipeline's cosine geometry). With --reference (make_kmeans_fixtures.py's JSON, section tweets_full) it prints our inertia relative to scikit-learn's. Times (wall and process CPU seconds) are medians of --runs fits after one untimed fit. Output: one JSON object on stdout, a line per k on stderr.
 
         Example:
           micse-cluster bench kmeans embeddings_mean.npy --k 3 20 --space raw \\
@@ -39,8 +39,8 @@ struct BenchKMeansCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Assignment step: elkan, hamerly or lloyd.")
-    var kmeans: KMeansAlgorithm = .elkan
+    @Option(help: "Assignment step: lloyd (all restarts batched), elkan or hamerly.")
+    var kmeans: KMeansAlgorithm = .lloyd
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
@@ -65,21 +65,25 @@ struct BenchKMeansCommand: ParsableCommand {
             let configuration = KMeansConfiguration(clusterCount: clusterCount, initCount: nInit, seed: seed,
                                                     threads: threads, algorithm: kmeans)
             _ = try KMeans.fit(data, configuration: configuration)   // untimed first call
-            var times: [Double] = []
+            var times: [Double] = [], cpuTimes: [Double] = []
             var last: KMeansResult?
             for _ in 0..<runs {
                 let stopwatch = Stopwatch()
+                let cpuStart = Self.processCPUSeconds()
                 last = try KMeans.fit(data, configuration: configuration)
                 times.append(stopwatch.seconds)
+                cpuTimes.append(Self.processCPUSeconds() - cpuStart)
             }
             guard let result = last else { continue }
             let median = times.sorted()[times.count / 2]
-            var entry: [String: Any] = ["median_s": median, "runs_s": times, "inertia": result.inertia,
+            let cpuMedian = cpuTimes.sorted()[cpuTimes.count / 2]
+            var entry: [String: Any] = ["median_s": median, "runs_s": times, "median_cpu_s": cpuMedian, "runs_cpu_s": cpuTimes,
+                                        "inertia": result.inertia,
                                         "iterations": result.iterations,
                                         "total_iterations": result.iterationStats.count,
                                         "distance_fraction": Double(result.iterationStats.reduce(0) { $0 + $1.distanceComputations })
                                             / Double(max(1, result.iterationStats.count * data.rows * clusterCount))]
-            var line = "micse k=\(clusterCount): \(String(format: "%.3f", median)) s, inertia \(String(format: "%.6g", result.inertia))"
+            var line = "micse k=\(clusterCount): \(String(format: "%.3f", median)) s (CPU \(String(format: "%.3f", cpuMedian)) s), inertia \(String(format: "%.6g", result.inertia))"
             if let expected = sklearn["\(space.rawValue)_k\(clusterCount)"] {
                 let ratio = result.inertia / expected
                 entry["sklearn_inertia"] = expected
@@ -91,6 +95,13 @@ struct BenchKMeansCommand: ParsableCommand {
         }
         let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
         print(String(decoding: json, as: UTF8.self))
+    }
+
+    /// CPU seconds used by the whole process so far (all threads), CLOCK_PROCESS_CPUTIME_ID.
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     /// "raw_k3" → inertia, from the `tweets_full` section of make_kmeans_fixtures.py's JSON.
