@@ -45,8 +45,8 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Space the main pipeline clusters in: the L2-normalised embeddings (cosine geometry) or the 2-D UMAP coordinates.")
     var clusterSpace: ClusterSpaceOption = .embedding
 
-    @Option(help: "Assignment step: 'elkan' or 'hamerly' (triangle-inequality bounds skip most distances) or 'lloyd' (every distance).")
-    var kmeans: KMeansAlgorithm = .elkan
+    @Option(help: "Assignment step: 'lloyd' (every distance; all restarts share one GEMM per row block, fastest here) or 'elkan'/'hamerly' (triangle-inequality bounds, one restart at a time).")
+    var kmeans: KMeansAlgorithm = .lloyd
 
     func validate() throws {
         if case .fixed(let k) = clusters, k < 1 {
