@@ -236,7 +236,7 @@ func optimizePlanarEpochChunk(vertices: Range<Int>, parameters p: EpochParameter
 }
 
 /// Lanes advanced in lockstep by `applyPlanarSteps`.
-let planarLaneCount = 8
+let planarLaneCount = 16
 
 /// Phase 2 of `optimizePlanarEpochChunk`: applies each vertex's steps `plan[offsets[v]..<offsets[v+1]]`
 /// to vertex `firstVertex + v`, `planarLaneCount` vertices at a time.
@@ -246,32 +246,20 @@ let planarLaneCount = 8
 ///     attract (~k):  (x, y) += 2α·clip(−2ab·(d²)^b / (d²·(1 + a·(d²)^b)) · Δ)     (no move when d² = 0)
 ///     repel   (k):   (x, y) +=  α·clip(2γb / ((0.001 + d²)·(1 + a·(d²)^b)) · Δ)    (no move when d² = 0)
 ///
-/// Both are evaluated as one quotient num/den with selects, so the mixed stream has no branch to mispredict.
+/// Both are evaluated as one quotient num/den with selects, so the mixed stream has no branch to
+/// mispredict, four lanes per SSE vector (`powb4` is bit-identical to `powb` lane by lane).
 @inline(__always)
 func applyPlanarSteps(plan: UnsafePointer<Int32>, offsets: UnsafePointer<Int>, firstVertex: Int, vertexCount: Int,
                       parameters p: EpochParameters, embedding: UnsafeMutablePointer<Float>, snapshot: UnsafePointer<Float>) {
     let a = p.a, b = p.b, alpha = p.alpha
     let minusTwoAB = -2 * p.a * p.b, twoGammaB = 2 * p.gamma * p.b
-    @inline(__always)
-    func step(_ x: Float, _ y: Float, _ op: Int32) -> (Float, Float) {
-        let attract = op < 0
-        let k = Int(attract ? ~op : op)
-        let dx = x - snapshot[2 * k], dy = y - snapshot[2 * k + 1]
-        let d2 = dx * dx + dy * dy
-        let pd2b = powb(d2, b)
-        let curve = a * pd2b + 1
-        // d² = 0 means Δ = 0: any finite coefficient gives no move, so keep the quotient finite.
-        let num = attract ? minusTwoAB * pd2b : twoGammaB
-        let den = attract ? (d2 > 0 ? d2 : 1) * curve : (0.001 + d2) * curve
-        let coefficient = num / den
-        let scale = attract ? 2 * alpha : alpha
-        return (x + clip(coefficient * dx) * scale, y + clip(coefficient * dy) * scale)
-    }
-    // `step` on four lanes; lane by lane the same operations as `step`, so bit-identical to it.
+    // One step on each of four lanes. Lanes never interact, and every operation is a plain IEEE
+    // single-precision one (no FMA contraction), so a lane's result does not depend on its neighbours.
+    // d² = 0 means Δ = 0: any finite coefficient gives no move, so the attractive quotient is kept finite.
     @inline(__always)
     func step4(_ x: SIMD4<Float>, _ y: SIMD4<Float>, _ op: SIMD4<Int32>) -> (SIMD4<Float>, SIMD4<Float>) {
         let attract = op .< 0
-        let k = op.replacing(with: ~op, where: attract)
+        let k = op ^ (op &>> 31)   // ~op for attraction (op < 0), op otherwise
         let sx = SIMD4(snapshot[2 * Int(k[0])], snapshot[2 * Int(k[1])], snapshot[2 * Int(k[2])], snapshot[2 * Int(k[3])])
         let sy = SIMD4(snapshot[2 * Int(k[0]) + 1], snapshot[2 * Int(k[1]) + 1], snapshot[2 * Int(k[2]) + 1], snapshot[2 * Int(k[3]) + 1])
         let dx = x - sx, dy = y - sy
@@ -282,16 +270,22 @@ func applyPlanarSteps(plan: UnsafePointer<Int32>, offsets: UnsafePointer<Int>, f
         let attractD2 = d2.replacing(with: 1, where: .!(d2 .> 0))
         let den = (0.001 + d2).replacing(with: attractD2, where: attract) * curve
         let coefficient = num / den
-        let scale = SIMD4(repeating: alpha).replacing(with: 2 * alpha, where: attract)
+        // 1 for attraction, 0 for repulsion, from the sign bit (the float 1.0 is 0x3F80_0000).
+        let attractOne = unsafeBitCast((unsafeBitCast(op, to: SIMD4<UInt32>.self) &>> 31) &* 0x3F80_0000, to: SIMD4<Float>.self)
+        let scale = alpha * (1 + attractOne)   // 2α or α, exactly
         var gx = coefficient * dx, gy = coefficient * dy
-        gx = gx.replacing(with: -4, where: gx .< -4); gx = gx.replacing(with: 4, where: gx .> 4)
-        gy = gy.replacing(with: -4, where: gy .< -4); gy = gy.replacing(with: 4, where: gy .> 4)
-        return (x + gx * scale, y + gy * scale)
+        gx = gx.replacing(with: -4, where: gx .< -4)
+        gx = gx.replacing(with: 4, where: gx .> 4)
+        let stepX = gx * scale
+        gy = gy.replacing(with: -4, where: gy .< -4)
+        gy = gy.replacing(with: 4, where: gy .> 4)
+        return (x + stepX, y + gy * scale)
     }
     withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * planarLaneCount) { laneInts in
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * planarLaneCount) { laneFloats in
+        withUnsafeTemporaryAllocation(of: SIMD4<Float>.self, capacity: planarLaneCount / 2) { laneVectors in
             let vertex = laneInts.baseAddress!, position = vertex + planarLaneCount, end = position + planarLaneCount
-            let xs = laneFloats.baseAddress!, ys = xs + planarLaneCount
+            // Lane l is element l % 4 of group l / 4; xs[g], ys[g] hold group g's coordinates.
+            let xs = laneVectors.baseAddress!, ys = xs + planarLaneCount / 4
             var nextVertex = 0
             // Gives lane l the next vertex that has steps; false when none is left.
             @inline(__always)
@@ -302,48 +296,41 @@ func applyPlanarSteps(plan: UnsafePointer<Int32>, offsets: UnsafePointer<Int>, f
                     guard offsets[v] < offsets[v + 1] else { continue }
                     let j = firstVertex + v
                     vertex[l] = j; position[l] = offsets[v]; end[l] = offsets[v + 1]
-                    xs[l] = embedding[2 * j]; ys[l] = embedding[2 * j + 1]
+                    xs[l / 4][l % 4] = embedding[2 * j]; ys[l / 4][l % 4] = embedding[2 * j + 1]
                     return true
                 }
                 return false
             }
             var active = 0
             while active < planarLaneCount && refill(active) { active += 1 }
+            // Idle lanes (the chunk's last vertices) compute on the plan's first steps and are discarded:
+            // a round count never exceeds an active lane's remaining steps, so they read only written steps.
+            for l in active..<planarLaneCount { position[l] = 0; end[l] = 0 }
             while active > 0 {
                 var rounds = Int.max
                 for l in 0..<active { rounds = min(rounds, end[l] - position[l]) }
-                if active == planarLaneCount {
-                    // Two groups of four lanes in SSE registers: the groups' chains overlap.
-                    let q0 = plan + position[0], q1 = plan + position[1], q2 = plan + position[2], q3 = plan + position[3]
-                    let q4 = plan + position[4], q5 = plan + position[5], q6 = plan + position[6], q7 = plan + position[7]
-                    var xA = SIMD4(xs[0], xs[1], xs[2], xs[3]), yA = SIMD4(ys[0], ys[1], ys[2], ys[3])
-                    var xB = SIMD4(xs[4], xs[5], xs[6], xs[7]), yB = SIMD4(ys[4], ys[5], ys[6], ys[7])
-                    for r in 0..<rounds {
-                        (xA, yA) = step4(xA, yA, SIMD4(q0[r], q1[r], q2[r], q3[r]))
-                        (xB, yB) = step4(xB, yB, SIMD4(q4[r], q5[r], q6[r], q7[r]))
-                    }
-                    for l in 0..<4 {
-                        xs[l] = xA[l]; ys[l] = yA[l]; xs[l + 4] = xB[l]; ys[l + 4] = yB[l]
-                    }
-                    for l in 0..<planarLaneCount { position[l] += rounds }
-                } else {
-                    for _ in 0..<rounds {
-                        for l in 0..<active {
-                            (xs[l], ys[l]) = step(xs[l], ys[l], plan[position[l]]); position[l] += 1
-                        }
+                // Groups of four lanes in SSE registers; the groups' chains overlap in the core.
+                let groups = (active + 3) / 4
+                for r in 0..<rounds {
+                    for g in 0..<groups {
+                        let op = SIMD4(plan[position[4 * g] + r], plan[position[4 * g + 1] + r],
+                                       plan[position[4 * g + 2] + r], plan[position[4 * g + 3] + r])
+                        (xs[g], ys[g]) = step4(xs[g], ys[g], op)
                     }
                 }
+                for l in 0..<active { position[l] += rounds }
                 // Retire finished lanes (write back, refill or compact).
                 var l = 0
                 while l < active {
                     guard position[l] == end[l] else { l += 1; continue }
-                    embedding[2 * vertex[l]] = xs[l]; embedding[2 * vertex[l] + 1] = ys[l]
+                    embedding[2 * vertex[l]] = xs[l / 4][l % 4]; embedding[2 * vertex[l] + 1] = ys[l / 4][l % 4]
                     if refill(l) { l += 1; continue }
                     active -= 1
                     if l < active {
                         vertex[l] = vertex[active]; position[l] = position[active]; end[l] = end[active]
-                        xs[l] = xs[active]; ys[l] = ys[active]
+                        xs[l / 4][l % 4] = xs[active / 4][active % 4]; ys[l / 4][l % 4] = ys[active / 4][active % 4]
                     }
+                    position[active] = 0; end[active] = 0
                 }
             }
         }
