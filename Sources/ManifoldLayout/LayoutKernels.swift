@@ -198,17 +198,20 @@ func optimizePlanarEpochChunk(vertices: Range<Int>, parameters p: EpochParameter
         let ratio = (n - epochOfNextNegativeSample[e]) / epochsPerNegativeSample[e]
         return ratio.isFinite ? Int(ratio) : 0
     }
+    // Phase 1 writes each drawn sample before deciding to keep it, hence the + 1 below.
     // Steps per due edge: 1 attraction plus at most 2·rate + 1 negative samples. (After a sample
     // at epoch n, n − nextNegative ∈ [0, eps/rate); the next sample comes before n + eps + 1, so it
     // draws fewer than (eps + 1)/(eps/rate) + 1 ≤ 2·rate + 1 negatives, as eps ≥ 1.) The limit
     // below has one step of slack and is enforced, so a rounding corner cannot overrun the plan.
     let maxNegatives = p.maxNegativesPerSample
-    let capacity = (rowOffsets[vertices.upperBound] - rowOffsets[vertices.lowerBound]) * (1 + maxNegatives)
+    let capacity = (rowOffsets[vertices.upperBound] - rowOffsets[vertices.lowerBound]) * (1 + maxNegatives) + 1
     guard capacity > 0 else { return }
     withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { steps in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: vertices.count + 1) { stepOffsets in
             let plan = steps.baseAddress!, offsets = stepOffsets.baseAddress!
-            // Phase 1b: the plan.
+            // Phase 1: the plan (the stream is copied to a local so that it stays in a register).
+            var random = rng
+            defer { rng = random }
             var c = 0
             for (v, j) in vertices.enumerated() {
                 offsets[v] = c
@@ -219,8 +222,10 @@ func optimizePlanarEpochChunk(vertices: Range<Int>, parameters p: EpochParameter
                     let negatives = min(negativeCount(e), maxNegatives)
                     if negatives > 0 {
                         for _ in 0..<negatives {
-                            let k = rng.nextInt(below: p.pointCount)
-                            if k != j { plan[c] = Int32(truncatingIfNeeded: k); c += 1 }
+                            // Written always, kept unless it is the head itself (no branch to mispredict).
+                            let k = random.nextInt(below: p.pointCount)
+                            plan[c] = Int32(truncatingIfNeeded: k)
+                            c += k != j ? 1 : 0
                         }
                     }
                     // As umap-learn, also when int() truncated a negative count towards 0.
