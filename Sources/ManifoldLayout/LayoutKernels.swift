@@ -172,8 +172,9 @@ func optimizeEpochChunk(vertices: Range<Int>, parameters p: EpochParameters,
 /// 1. *Plan*: walk the chunk's edges in CSR order, advance the schedule, and draw the negative
 ///    samples from `rng` (in vertex order, as `optimizeEpochChunk` does). Each vertex gets a list
 ///    of steps: `~k` = attract towards k (weight 2), `k` = repel from k. Nothing here reads a position.
-/// 2. *Apply*: `laneCount` vertices are advanced in lockstep, one step each per round, so the
-///    out-of-order core overlaps their chains; a lane whose vertex is done takes the next vertex.
+/// 2. *Apply*: `planarLaneCount` (16) vertices are advanced in lockstep, one step each per round,
+///    as four SSE vectors of four lanes, so the out-of-order core overlaps their chains; a lane
+///    whose vertex is done takes the next vertex.
 ///
 /// A vertex's final position depends only on its own step list, so the result does not depend on
 /// the lane interleaving (nor on the thread count).
