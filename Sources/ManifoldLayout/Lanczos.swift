@@ -5,8 +5,8 @@ import MicseSupport
 // in the complement of its known trivial eigenvector (Golub & Van Loan, Matrix Computations,
 // 4th ed., §10.1–10.3). Basis vectors q_0 … q_{m−1} satisfy L Q = Q T + β_m q_m e_mᵀ with T
 // tridiagonal; the Ritz pairs (θ_i, Q s_i) of T's eigenpairs have residual ‖L y − θ y‖ = |β_m s_{m−1,i}|.
-// Every new vector is orthogonalised against u and all previous vectors (classical Gram–Schmidt,
-// repeated once when the norm drops below 1/√2: "twice is enough").
+// Every new vector is orthogonalised against u and all previous vectors (Gram–Schmidt, eight vectors
+// per sweep, repeated once when the norm drops below 1/√2: "twice is enough").
 
 struct LanczosResult {
     /// (n, count) row-major Ritz vectors.
@@ -133,10 +133,39 @@ private func orthogonalize(_ x: UnsafeMutablePointer<Double>, against q: UnsafeP
         for pass in 0..<2 {
             let cu = dot(u.baseAddress!, x, n)
             for i in 0..<n { x[i] -= cu * u[i] }
-            for j in 0..<count {
+            // Eight (then four) basis vectors per sweep (classical Gram–Schmidt inside a group, modified
+            // between groups): x is read once per group instead of once per vector.
+            var j = 0
+            while j + 8 <= count {
+                let q0 = q + j * n, q1 = q0 + n, q2 = q1 + n, q3 = q2 + n
+                let q4 = q3 + n, q5 = q4 + n, q6 = q5 + n, q7 = q6 + n
+                var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0, c4 = 0.0, c5 = 0.0, c6 = 0.0, c7 = 0.0
+                for i in 0..<n {
+                    let xi = x[i]
+                    c0 += q0[i] * xi; c1 += q1[i] * xi; c2 += q2[i] * xi; c3 += q3[i] * xi
+                    c4 += q4[i] * xi; c5 += q5[i] * xi; c6 += q6[i] * xi; c7 += q7[i] * xi
+                }
+                for i in 0..<n {
+                    x[i] -= ((c0 * q0[i] + c1 * q1[i]) + (c2 * q2[i] + c3 * q3[i]))
+                          + ((c4 * q4[i] + c5 * q5[i]) + (c6 * q6[i] + c7 * q7[i]))
+                }
+                j += 8
+            }
+            while j + 4 <= count {
+                let q0 = q + j * n, q1 = q0 + n, q2 = q1 + n, q3 = q2 + n
+                var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0
+                for i in 0..<n {
+                    let xi = x[i]
+                    c0 += q0[i] * xi; c1 += q1[i] * xi; c2 += q2[i] * xi; c3 += q3[i] * xi
+                }
+                for i in 0..<n { x[i] -= (c0 * q0[i] + c1 * q1[i]) + (c2 * q2[i] + c3 * q3[i]) }
+                j += 4
+            }
+            while j < count {
                 let qj = q + j * n
                 let c = dot(qj, x, n)
                 for i in 0..<n { x[i] -= c * qj[i] }
+                j += 1
             }
             if pass == 0 && dot(x, x, n) > 0.5 * before { break }
         }

@@ -28,6 +28,8 @@ struct EpochParameters {
     var epoch: Int
     var dimension: Int
     var pointCount: Int
+    /// Bound on the negative samples one positive sample draws: 2·rate + 2 (see `optimizePlanarEpochChunk`).
+    var maxNegativesPerSample: Int
 }
 
 @inline(__always)
@@ -64,7 +66,45 @@ func powb(_ d2: Float, _ b: Float) -> Float {
     return e * Float(bitPattern: UInt32(Int32(i) + 127) << 23)
 }
 
-/// One epoch of SGD for the head vertices in `vertices`.
+/// `powb` on four values at once (SSE2 on baseline x86-64): the same operations in the same order,
+/// so each lane is bit-identical to `powb`. The int↔float conversions use the 1.5·2²³ bias: for
+/// |i| < 2²², the bits of (i + 1.5·2²³) as a Float are 0x4B40_0000 + i.
+@inline(__always)
+func powb4(_ d2: SIMD4<Float>, _ b: Float) -> SIMD4<Float> {
+    let bias: Float = 12_582_912, biasBits: UInt32 = 0x4B40_0000
+    let x = d2.replacing(with: 1e-30, where: d2 .< 1e-30)
+    let bits = unsafeBitCast(x, to: SIMD4<UInt32>.self)
+    var exponent = ((bits &>> 23) & 0xFF) &- 127 &+ biasBits          // biased integer, see above
+    var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: SIMD4<Float>.self)
+    let big = m .> 1.414_213_5
+    m = m.replacing(with: m * 0.5, where: big)
+    exponent = exponent.replacing(with: exponent &+ 1, where: big)
+    let t = (m - 1) / (m + 1)
+    let t2 = t * t
+    let t4 = t2 * t2
+    let c3: Float = 1.0 / 3, c5: Float = 1.0 / 5, c7: Float = 1.0 / 7
+    let inner: SIMD4<Float> = (1 + t2 * c3) + t4 * (c5 + t2 * c7)
+    let series: SIMD4<Float> = t * inner
+    let exponentValue: SIMD4<Float> = unsafeBitCast(exponent, to: SIMD4<Float>.self) - bias
+    let log2x: SIMD4<Float> = exponentValue + series * (2.885_390_08 as Float)
+    var y = b * log2x
+    y = y.replacing(with: -126, where: y .< -126)
+    y = y.replacing(with: 126, where: y .> 126)
+    let biased = y + bias
+    let i = biased - bias
+    let g: SIMD4<Float> = (y - i) * (0.693_147_18 as Float)
+    let g2 = g * g
+    let g4 = g2 * g2
+    let e2: Float = 0.5, e3: Float = 1.0 / 6, e4: Float = 1.0 / 24, e5: Float = 1.0 / 120, e6: Float = 1.0 / 720
+    let low: SIMD4<Float> = (1 + g) + g2 * (e2 + g * e3)
+    let high: SIMD4<Float> = (e4 + g * e5) + g2 * e6
+    let e: SIMD4<Float> = low + g4 * high
+    let scaleBits = ((unsafeBitCast(biased, to: SIMD4<UInt32>.self) &- biasBits) &+ 127) &<< 23
+    return e * unsafeBitCast(scaleBits, to: SIMD4<Float>.self)
+}
+
+/// One epoch of SGD for the head vertices in `vertices`, any output dimension (2-D layouts use
+/// `optimizePlanarEpochChunk`, which applies the same steps faster).
 ///
 /// - Parameters:
 ///   - embedding: (n, dim) row-major; rows of `vertices` are updated in place (OUT).
@@ -100,66 +140,206 @@ func optimizeEpochChunk(vertices: Range<Int>, parameters p: EpochParameters,
             }
             epochOfNextSample[e] += epochsPerSample[e]
 
-            let negatives = Int((n - epochOfNextNegativeSample[e]) / epochsPerNegativeSample[e])
-            if negatives > 0 {
-                if dim == 2 {
-                    repelPlanar(head: j, current: current, count: negatives, p: p, twoGammaB: twoGammaB,
-                                snapshot: snapshot, rng: &rng)
-                } else {
-                    for _ in 0..<negatives {
-                        let k = rng.nextInt(below: p.pointCount)
-                        if k == j { continue }
-                        let other = snapshot + k * dim
-                        var d2: Float = 0
-                        for d in 0..<dim { let t = current[d] - other[d]; d2 += t * t }
-                        guard d2 > 0 else { continue }   // umap-learn: grad_d = 0 when d² = 0
-                        let pd2b = powb(d2, p.b)
-                        let coefficient = twoGammaB / ((0.001 + d2) * (p.a * pd2b + 1))
-                        for d in 0..<dim {
-                            current[d] += clip(coefficient * (current[d] - other[d])) * p.alpha
-                        }
-                    }
+            let ratio = (n - epochOfNextNegativeSample[e]) / epochsPerNegativeSample[e]
+            let negatives = ratio.isFinite ? Int(ratio) : 0   // 0 when the negative sample rate is 0
+            for _ in 0..<max(0, negatives) {
+                let k = rng.nextInt(below: p.pointCount)
+                if k == j { continue }
+                let other = snapshot + k * dim
+                var d2: Float = 0
+                for d in 0..<dim { let t = current[d] - other[d]; d2 += t * t }
+                guard d2 > 0 else { continue }   // umap-learn: grad_d = 0 when d² = 0
+                let pd2b = powb(d2, p.b)
+                let coefficient = twoGammaB / ((0.001 + d2) * (p.a * pd2b + 1))
+                for d in 0..<dim {
+                    current[d] += clip(coefficient * (current[d] - other[d])) * p.alpha
                 }
             }
             // As umap-learn, also when int() truncated a negative count towards 0.
-            epochOfNextNegativeSample[e] += Double(negatives) * epochsPerNegativeSample[e]
+            if negatives != 0 { epochOfNextNegativeSample[e] += Double(negatives) * epochsPerNegativeSample[e] }
         }
     }
 }
 
-/// The negative samples of one positive sample, for 2-D layouts, applied sequentially as
-/// umap-learn does, but evaluated four at a time: sample i's gradient is taken at the position left
-/// by the samples before its group of four (so the four evaluations are independent and overlap in
-/// the pipeline), then the four clipped steps are added in order. (A SIMD4 version was slower.) With α ≤ 1 and the
-/// repulsive coefficient bounded, the difference from strictly sequential evaluation is a
-/// second-order term; the result is still deterministic.
+/// One epoch of SGD for the head vertices in `vertices`, 2-D layouts (the hot path).
+///
+/// Same updates as `optimizeEpochChunk`, with every step applied strictly in umap-learn's order
+/// *per vertex*, but organised for instruction-level parallelism. A vertex only moves itself and
+/// reads every other vertex from `snapshot`, so its steps form one serial chain (≈ 100 cycles of
+/// latency each: distance, `powb`, a division, clip) that is independent of every other vertex's
+/// chain. The kernel therefore runs in two phases:
+///
+/// 1. *Plan*: walk the chunk's edges in CSR order, advance the schedule, and draw the negative
+///    samples from `rng` (in vertex order, as `optimizeEpochChunk` does). Each vertex gets a list
+///    of steps: `~k` = attract towards k (weight 2), `k` = repel from k. Nothing here reads a position.
+/// 2. *Apply*: `planarLaneCount` (16) vertices are advanced in lockstep, one step each per round,
+///    as four SSE vectors of four lanes, so the out-of-order core overlaps their chains; a lane
+///    whose vertex is done takes the next vertex.
+///
+/// A vertex's final position depends only on its own step list, so the result does not depend on
+/// the lane interleaving (nor on the thread count).
+///
+/// - Parameters:
+///   - embedding: (n, 2) row-major; rows of `vertices` are updated in place (OUT).
+///   - snapshot: (n, 2) positions at the start of the epoch (IN).
+///   - rowOffsets/columns: the CSR graph (IN); schedule arrays are indexed by edge (IN/OUT).
+func optimizePlanarEpochChunk(vertices: Range<Int>, parameters p: EpochParameters,
+                              embedding: UnsafeMutablePointer<Float>, snapshot: UnsafePointer<Float>,
+                              rowOffsets: UnsafePointer<Int>, columns: UnsafePointer<Int32>,
+                              epochsPerSample: UnsafePointer<Double>, epochsPerNegativeSample: UnsafePointer<Double>,
+                              epochOfNextSample: UnsafeMutablePointer<Double>,
+                              epochOfNextNegativeSample: UnsafeMutablePointer<Double>,
+                              rng: inout SplitMixStream) {
+    guard !vertices.isEmpty else { return }
+    let n = Double(p.epoch)
+    // Negative samples due for edge e this epoch (umap-learn: int() truncates towards 0; 0 when the
+    // negative sample rate is 0, i.e. epochsPerNegativeSample = ∞).
+    @inline(__always)
+    func negativeCount(_ e: Int) -> Int {
+        let ratio = (n - epochOfNextNegativeSample[e]) / epochsPerNegativeSample[e]
+        return ratio.isFinite ? Int(ratio) : 0
+    }
+    // Phase 1 writes each drawn sample before deciding to keep it, hence the + 1 below.
+    // Steps per due edge: 1 attraction plus at most 2·rate + 1 negative samples. (After a sample
+    // at epoch n, n − nextNegative ∈ [0, eps/rate); the next sample comes before n + eps + 1, so it
+    // draws fewer than (eps + 1)/(eps/rate) + 1 ≤ 2·rate + 1 negatives, as eps ≥ 1.) The limit
+    // below has one step of slack and is enforced, so a rounding corner cannot overrun the plan.
+    let maxNegatives = p.maxNegativesPerSample
+    let capacity = (rowOffsets[vertices.upperBound] - rowOffsets[vertices.lowerBound]) * (1 + maxNegatives) + 1
+    guard capacity > 0 else { return }
+    withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { steps in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: vertices.count + 1) { stepOffsets in
+            let plan = steps.baseAddress!, offsets = stepOffsets.baseAddress!
+            // Phase 1: the plan (the stream is copied to a local so that it stays in a register).
+            var random = rng
+            defer { rng = random }
+            var c = 0
+            for (v, j) in vertices.enumerated() {
+                offsets[v] = c
+                for e in rowOffsets[j]..<rowOffsets[j + 1] {
+                    guard epochOfNextSample[e] <= n else { continue }
+                    plan[c] = ~columns[e]; c += 1
+                    epochOfNextSample[e] += epochsPerSample[e]
+                    let negatives = min(negativeCount(e), maxNegatives)
+                    if negatives > 0 {
+                        for _ in 0..<negatives {
+                            // Written always, kept unless it is the head itself (no branch to mispredict).
+                            let k = random.nextInt(below: p.pointCount)
+                            plan[c] = Int32(truncatingIfNeeded: k)
+                            c += k != j ? 1 : 0
+                        }
+                    }
+                    // As umap-learn, also when int() truncated a negative count towards 0.
+                    if negatives != 0 { epochOfNextNegativeSample[e] += Double(negatives) * epochsPerNegativeSample[e] }
+                }
+            }
+            offsets[vertices.count] = c
+            // Phase 2: apply.
+            applyPlanarSteps(plan: plan, offsets: offsets, firstVertex: vertices.lowerBound, vertexCount: vertices.count,
+                             parameters: p, embedding: embedding, snapshot: snapshot)
+        }
+    }
+}
+
+/// Lanes advanced in lockstep by `applyPlanarSteps`.
+let planarLaneCount = 16
+
+/// Phase 2 of `optimizePlanarEpochChunk`: applies each vertex's steps `plan[offsets[v]..<offsets[v+1]]`
+/// to vertex `firstVertex + v`, `planarLaneCount` vertices at a time.
+///
+/// One step at position (x, y) against vertex k's snapshot (d² = ‖(x, y) − y_k‖², Δ = (x, y) − y_k):
+///
+///     attract (~k):  (x, y) += 2α·clip(−2ab·(d²)^b / (d²·(1 + a·(d²)^b)) · Δ)     (no move when d² = 0)
+///     repel   (k):   (x, y) +=  α·clip(2γb / ((0.001 + d²)·(1 + a·(d²)^b)) · Δ)    (no move when d² = 0)
+///
+/// Both are evaluated as one quotient num/den with selects, so the mixed stream has no branch to
+/// mispredict, four lanes per SSE vector (`powb4` is bit-identical to `powb` lane by lane).
 @inline(__always)
-func repelPlanar(head j: Int, current: UnsafeMutablePointer<Float>, count: Int, p: EpochParameters,
-                 twoGammaB: Float, snapshot: UnsafePointer<Float>, rng: inout SplitMixStream) {
-    // One repulsive step against the snapshot position of vertex k (k < 0: no sample).
+func applyPlanarSteps(plan: UnsafePointer<Int32>, offsets: UnsafePointer<Int>, firstVertex: Int, vertexCount: Int,
+                      parameters p: EpochParameters, embedding: UnsafeMutablePointer<Float>, snapshot: UnsafePointer<Float>) {
+    let a = p.a, b = p.b, alpha = p.alpha
+    let minusTwoAB = -2 * p.a * p.b, twoGammaB = 2 * p.gamma * p.b
+    // One step on each of four lanes. Lanes never interact, and every operation is a plain IEEE
+    // single-precision one (no FMA contraction), so a lane's result does not depend on its neighbours.
+    // d² = 0 means Δ = 0: any finite coefficient gives no move, so the attractive quotient is kept finite.
     @inline(__always)
-    func step(_ x: Float, _ y: Float, _ k: Int) -> (Float, Float) {
-        guard k >= 0 else { return (0, 0) }
-        let dx = x - snapshot[2 * k], dy = y - snapshot[2 * k + 1]
+    func step4(_ x: SIMD4<Float>, _ y: SIMD4<Float>, _ op: SIMD4<Int32>) -> (SIMD4<Float>, SIMD4<Float>) {
+        let attract = op .< 0
+        let k = op ^ (op &>> 31)   // ~op for attraction (op < 0), op otherwise
+        let sx = SIMD4(snapshot[2 * Int(k[0])], snapshot[2 * Int(k[1])], snapshot[2 * Int(k[2])], snapshot[2 * Int(k[3])])
+        let sy = SIMD4(snapshot[2 * Int(k[0]) + 1], snapshot[2 * Int(k[1]) + 1], snapshot[2 * Int(k[2]) + 1], snapshot[2 * Int(k[3]) + 1])
+        let dx = x - sx, dy = y - sy
         let d2 = dx * dx + dy * dy
-        guard d2 > 0 else { return (0, 0) }   // umap-learn: grad_d = 0 when d² = 0
-        let coefficient = twoGammaB / ((0.001 + d2) * (p.a * powb(d2, p.b) + 1))
-        return (clip(coefficient * dx) * p.alpha, clip(coefficient * dy) * p.alpha)
+        let pd2b = powb4(d2, b)
+        let curve = a * pd2b + 1
+        let num = SIMD4(repeating: twoGammaB).replacing(with: minusTwoAB * pd2b, where: attract)
+        let attractD2 = d2.replacing(with: 1, where: .!(d2 .> 0))
+        let den = (0.001 + d2).replacing(with: attractD2, where: attract) * curve
+        let coefficient = num / den
+        // 1 for attraction, 0 for repulsion, from the sign bit (the float 1.0 is 0x3F80_0000).
+        let attractOne = unsafeBitCast((unsafeBitCast(op, to: SIMD4<UInt32>.self) &>> 31) &* 0x3F80_0000, to: SIMD4<Float>.self)
+        let scale = alpha * (1 + attractOne)   // 2α or α, exactly
+        var gx = coefficient * dx, gy = coefficient * dy
+        gx = gx.replacing(with: -4, where: gx .< -4)
+        gx = gx.replacing(with: 4, where: gx .> 4)
+        let stepX = gx * scale
+        gy = gy.replacing(with: -4, where: gy .< -4)
+        gy = gy.replacing(with: 4, where: gy .> 4)
+        return (x + stepX, y + gy * scale)
     }
-    @inline(__always)
-    func draw(_ available: Bool) -> Int {
-        guard available else { return -1 }
-        let k = rng.nextInt(below: p.pointCount)
-        return k == j ? -1 : k
-    }
-    var remaining = count
-    while remaining > 0 {
-        let k0 = draw(true), k1 = draw(remaining > 1), k2 = draw(remaining > 2), k3 = draw(remaining > 3)
-        remaining -= min(4, remaining)
-        let x = current[0], y = current[1]
-        let g0 = step(x, y, k0), g1 = step(x, y, k1), g2 = step(x, y, k2), g3 = step(x, y, k3)
-        current[0] = (((x + g0.0) + g1.0) + g2.0) + g3.0
-        current[1] = (((y + g0.1) + g1.1) + g2.1) + g3.1
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * planarLaneCount) { laneInts in
+        withUnsafeTemporaryAllocation(of: SIMD4<Float>.self, capacity: planarLaneCount / 2) { laneVectors in
+            let vertex = laneInts.baseAddress!, position = vertex + planarLaneCount, end = position + planarLaneCount
+            // Lane l is element l % 4 of group l / 4; xs[g], ys[g] hold group g's coordinates.
+            let xs = laneVectors.baseAddress!, ys = xs + planarLaneCount / 4
+            var nextVertex = 0
+            // Gives lane l the next vertex that has steps; false when none is left.
+            @inline(__always)
+            func refill(_ l: Int) -> Bool {
+                while nextVertex < vertexCount {
+                    let v = nextVertex
+                    nextVertex += 1
+                    guard offsets[v] < offsets[v + 1] else { continue }
+                    let j = firstVertex + v
+                    vertex[l] = j; position[l] = offsets[v]; end[l] = offsets[v + 1]
+                    xs[l / 4][l % 4] = embedding[2 * j]; ys[l / 4][l % 4] = embedding[2 * j + 1]
+                    return true
+                }
+                return false
+            }
+            var active = 0
+            while active < planarLaneCount && refill(active) { active += 1 }
+            // Idle lanes (the chunk's last vertices) compute on the plan's first steps and are discarded:
+            // a round count never exceeds an active lane's remaining steps, so they read only written steps.
+            for l in active..<planarLaneCount { position[l] = 0; end[l] = 0 }
+            while active > 0 {
+                var rounds = Int.max
+                for l in 0..<active { rounds = min(rounds, end[l] - position[l]) }
+                // Groups of four lanes in SSE registers; the groups' chains overlap in the core.
+                let groups = (active + 3) / 4
+                for r in 0..<rounds {
+                    for g in 0..<groups {
+                        let op = SIMD4(plan[position[4 * g] + r], plan[position[4 * g + 1] + r],
+                                       plan[position[4 * g + 2] + r], plan[position[4 * g + 3] + r])
+                        (xs[g], ys[g]) = step4(xs[g], ys[g], op)
+                    }
+                }
+                for l in 0..<active { position[l] += rounds }
+                // Retire finished lanes (write back, refill or compact).
+                var l = 0
+                while l < active {
+                    guard position[l] == end[l] else { l += 1; continue }
+                    embedding[2 * vertex[l]] = xs[l / 4][l % 4]; embedding[2 * vertex[l] + 1] = ys[l / 4][l % 4]
+                    if refill(l) { l += 1; continue }
+                    active -= 1
+                    if l < active {
+                        vertex[l] = vertex[active]; position[l] = position[active]; end[l] = end[active]
+                        xs[l / 4][l % 4] = xs[active / 4][active % 4]; ys[l / 4][l % 4] = ys[active / 4][active % 4]
+                    }
+                    position[active] = 0; end[active] = 0
+                }
+            }
+        }
     }
 }
 

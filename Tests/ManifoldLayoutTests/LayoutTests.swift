@@ -150,6 +150,22 @@ struct LayoutOptimizerTests {
 
 @Suite("UMAP front end")
 struct UMAPFrontEndTests {
+    @Test("the four-lane pow is bit-identical to the scalar one (thread- and lane-independence rely on it)")
+    func fastPowFourLanes() {
+        var rng = SplitMix64(seed: 2)
+        var values: [Float] = [0, 1e-38, 1e-30, 1e-8, 0.5, 1, 1.414_213_5, 1.414_213_6, 2, 1e6, 1e30, .greatestFiniteMagnitude]
+        for _ in 0..<40_000 { values.append(Float(Foundation.pow(10, rng.nextDouble() * 20 - 10))) }
+        while values.count % 4 != 0 { values.append(3) }
+        var mismatches = 0
+        for b: Float in [0.7915, 0.8951, 1.0, 1.93] {
+            for i in stride(from: 0, to: values.count, by: 4) {
+                let lanes = powb4(SIMD4(values[i], values[i + 1], values[i + 2], values[i + 3]), b)
+                for l in 0..<4 where lanes[l].bitPattern != powb(values[i + l], b).bitPattern { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test("duplicates are laid out once and share coordinates")
     func duplicates() throws {
         var (data, _) = blobs(centers: [[4, 0, 0], [0, 4, 0]], perCluster: 40, seed: 8)
