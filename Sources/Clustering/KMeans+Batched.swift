@@ -260,20 +260,7 @@ final class BatchedLloyd: @unchecked Sendable {
         let empty = (0..<k).filter { counts[$0] == 0 }
         guard !empty.isEmpty else { return 0 }
         let sums = self.sums + r * k * d, labels = self.labels + r * n, centers = self.centers + r * k * d
-        var distances = [Double](repeating: 0, count: n)
-        for i in 0..<n { distances[i] = squaredDistanceDouble(x + i * d, centers + Int(labels[i]) * d, dimension: d) }
-        var order = Array(0..<n)
-        order.sort { distances[$0] > distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
-        for (m, j) in empty.enumerated() where m < n {
-            let far = order[m]
-            let old = Int(labels[far])
-            accumulate(x + far * d, into: sums, cluster: old, dimension: d, sign: -1)
-            counts[old] -= 1
-            let target = sums + j * d
-            for t in 0..<d { target[t] = Double(x[far * d + t]) }
-            counts[j] = 1
-            labels[far] = Int32(j)
-        }
+        _ = relocateToEmptyClusters(empty, x: x, centers: centers, sums: sums, counts: counts, labels: labels, n: n, d: d)
         return empty.count
     }
 

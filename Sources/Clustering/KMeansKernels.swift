@@ -148,3 +148,32 @@ func argminSum(_ dots: UnsafePointer<Float>, _ norms: UnsafePointer<Float>, coun
     }
     return (arg, best)
 }
+
+/// The relocation step of sklearn's `_relocate_empty_clusters_dense`: the m-th empty cluster of
+/// `empty` takes the m-th point farthest from its own centre (distances to the centres of the last
+/// E-step; ties go to the lower index). The point leaves its old cluster's sums and count and
+/// becomes the new cluster's only member.
+/// - Parameters: `x` (n, d) points, `centers` (k, d), `sums` (k, d) running sums, `counts` (k),
+///   `labels` (n); all updated in place except `x` and `centers`.
+/// - Returns: the moved points, in the order of `empty`.
+func relocateToEmptyClusters(_ empty: [Int], x: UnsafePointer<Float>, centers: UnsafePointer<Float>,
+                             sums: UnsafeMutablePointer<Double>, counts: UnsafeMutablePointer<Int>,
+                             labels: UnsafeMutablePointer<Int32>, n: Int, d: Int) -> [Int] {
+    var distances = [Double](repeating: 0, count: n)
+    for i in 0..<n { distances[i] = squaredDistanceDouble(x + i * d, centers + Int(labels[i]) * d, dimension: d) }
+    var order = Array(0..<n)
+    order.sort { distances[$0] > distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
+    var moved: [Int] = []
+    for (m, j) in empty.enumerated() where m < n {
+        let far = order[m]
+        let old = Int(labels[far])
+        accumulate(x + far * d, into: sums, cluster: old, dimension: d, sign: -1)
+        counts[old] -= 1
+        let target = sums + j * d
+        for t in 0..<d { target[t] = Double(x[far * d + t]) }
+        counts[j] = 1
+        labels[far] = Int32(j)
+        moved.append(far)
+    }
+    return moved
+}
