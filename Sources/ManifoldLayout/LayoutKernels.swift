@@ -1,3 +1,4 @@
+import MicseSupport
 import Foundation
 
 // Inner loops of the UMAP layout SGD (umap-learn `layouts.py`,
@@ -116,7 +117,7 @@ func optimizeEpochChunk(vertices: Range<Int>, parameters p: EpochParameters,
                         epochsPerSample: UnsafePointer<Double>, epochsPerNegativeSample: UnsafePointer<Double>,
                         epochOfNextSample: UnsafeMutablePointer<Double>,
                         epochOfNextNegativeSample: UnsafeMutablePointer<Double>,
-                        rng: inout SplitMixStream) {
+                        rng: inout SplitMix64) {
     let dim = p.dimension
     let n = Double(p.epoch)
     let twoAB = 2 * p.a * p.b
@@ -189,7 +190,7 @@ func optimizePlanarEpochChunk(vertices: Range<Int>, parameters p: EpochParameter
                               epochsPerSample: UnsafePointer<Double>, epochsPerNegativeSample: UnsafePointer<Double>,
                               epochOfNextSample: UnsafeMutablePointer<Double>,
                               epochOfNextNegativeSample: UnsafeMutablePointer<Double>,
-                              rng: inout SplitMixStream) {
+                              rng: inout SplitMix64) {
     guard !vertices.isEmpty else { return }
     let n = Double(p.epoch)
     // Negative samples due for edge e this epoch (umap-learn: int() truncates towards 0; 0 when the
@@ -340,22 +341,5 @@ func applyPlanarSteps(plan: UnsafePointer<Int32>, offsets: UnsafePointer<Int>, f
                 }
             }
         }
-    }
-}
-
-/// SplitMix64 inlined for the hot loop (same sequence as `MicseSupport.SplitMix64`).
-struct SplitMixStream {
-    var state: UInt64
-    @inline(__always)
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    @inline(__always)
-    mutating func nextInt(below bound: Int) -> Int {
-        Int(next().multipliedFullWidth(by: UInt64(bound)).high)
     }
 }

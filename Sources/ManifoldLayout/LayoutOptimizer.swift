@@ -84,8 +84,7 @@ public struct LayoutOptimizer: Sendable {
                                             let seed = self.seed
                                             parallelFor(chunks: chunks, threads: threads) { chunk in
                                                 let (embP, snapP, offP, colP, epsP, negP, nextP, nextNegP) = box.value
-                                                let stream = SplitMix64.derived(from: seed, stream: epochIndex &* UInt64(chunks) &+ UInt64(chunk))
-                                                var rng = SplitMixStream(state: stream.state)
+                                                var rng = SplitMix64.derived(from: seed, stream: epochIndex &* UInt64(chunks) &+ UInt64(chunk))
                                                 let vertices = chunkRange(chunk, of: chunks, count: n)
                                                 if parameters.dimension == 2 {
                                                     optimizePlanarEpochChunk(vertices: vertices, parameters: parameters,

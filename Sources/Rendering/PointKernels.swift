@@ -41,24 +41,34 @@ enum PointKernels {
     static func drawDiscs(canvas: UnsafeMutableBufferPointer<UInt8>, width: Int, rows: Range<Int>,
                           points: UnsafeBufferPointer<Int32>, px: UnsafeBufferPointer<Float>, py: UnsafeBufferPointer<Float>,
                           colorIndex: UnsafeBufferPointer<Int32>, palette: [SIMD3<Float>], radius: Float, alpha: Float) {
-        let reach = radius + 0.5
         for i in points {
             let p = Int(i)
-            let cx = px[p], cy = py[p]
             let c = palette[Int(colorIndex[p])]
-            let x0 = max(0, Int((cx - reach).rounded(.down))), x1 = min(width - 1, Int((cx + reach).rounded(.up)))
-            let y0 = max(rows.lowerBound, Int((cy - reach).rounded(.down)))
-            let y1 = min(rows.upperBound - 1, Int((cy + reach).rounded(.up)))
-            guard x0 <= x1, y0 <= y1 else { continue }
-            for y in y0...y1 {
-                let dy = Float(y) + 0.5 - cy
-                let row = y * width
-                for x in x0...x1 {
-                    let dx = Float(x) + 0.5 - cx
-                    let coverage = min(1, reach - (dx * dx + dy * dy).squareRoot())
-                    guard coverage > 0 else { continue }
-                    Canvas.blend(canvas, at: (row + x) * 3, color: c, alpha: coverage * alpha)
-                }
+            forEachDiscPixel(cx: px[p], cy: py[p], radius: radius, width: width, rows: rows) { k, coverage in
+                Canvas.blend(canvas, at: k * 3, color: c, alpha: coverage * alpha)
+            }
+        }
+    }
+
+    /// Calls `body(k, coverage)` for every pixel `k = y·width + x` (x in the canvas, y in `rows`)
+    /// that the anti-aliased disc of `radius` centred at (cx, cy) covers, row by row: coverage is
+    /// `min(1, radius + 0.5 − distance from the pixel centre)`, skipped when not positive.
+    @inline(__always)
+    static func forEachDiscPixel(cx: Float, cy: Float, radius: Float, width: Int, rows: Range<Int>,
+                                 _ body: (Int, Float) -> Void) {
+        let reach = radius + 0.5
+        let x0 = max(0, Int((cx - reach).rounded(.down))), x1 = min(width - 1, Int((cx + reach).rounded(.up)))
+        let y0 = max(rows.lowerBound, Int((cy - reach).rounded(.down)))
+        let y1 = min(rows.upperBound - 1, Int((cy + reach).rounded(.up)))
+        guard x0 <= x1, y0 <= y1 else { return }
+        for y in y0...y1 {
+            let dy = Float(y) + 0.5 - cy
+            let row = y * width
+            for x in x0...x1 {
+                let dx = Float(x) + 0.5 - cx
+                let coverage = min(1, reach - (dx * dx + dy * dy).squareRoot())
+                guard coverage > 0 else { continue }
+                body(row + x, coverage)
             }
         }
     }
@@ -93,26 +103,13 @@ enum PointKernels {
             }
             return
         }
-        let reach = radius + 0.5
         for i in points {
             let p = Int(i)
-            let cx = px[p], cy = py[p]
             let c = palette[Int(colorIndex[p])]
-            let x0 = max(0, Int((cx - reach).rounded(.down))), x1 = min(width - 1, Int((cx + reach).rounded(.up)))
-            let y0 = max(rows.lowerBound, Int((cy - reach).rounded(.down)))
-            let y1 = min(rows.upperBound - 1, Int((cy + reach).rounded(.up)))
-            guard x0 <= x1, y0 <= y1 else { continue }
-            for y in y0...y1 {
-                let dy = Float(y) + 0.5 - cy
-                for x in x0...x1 {
-                    let dx = Float(x) + 0.5 - cx
-                    let coverage = min(1, reach - (dx * dx + dy * dy).squareRoot())
-                    guard coverage > 0 else { continue }
-                    let k = y * width + x
-                    weight[k] += coverage
-                    colorSum[3 * k] += coverage * c.x; colorSum[3 * k + 1] += coverage * c.y
-                    colorSum[3 * k + 2] += coverage * c.z
-                }
+            forEachDiscPixel(cx: px[p], cy: py[p], radius: radius, width: width, rows: rows) { k, coverage in
+                weight[k] += coverage
+                colorSum[3 * k] += coverage * c.x; colorSum[3 * k + 1] += coverage * c.y
+                colorSum[3 * k + 2] += coverage * c.z
             }
         }
     }
