@@ -11,15 +11,9 @@
 # The random bert-base model is made once in $SCRATCH (default /tmp/micse-bench-models) by
 # ../shared/bench/make_bert_base_random.py. Environment: PYTHON (default $HOME/.venvs/micse-bench/bin/python),
 # SHARED (default ../shared beside the repository). Both sides use 2 threads. Builds the release binary first.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-ROOT=$(pwd)
-SHARED=${SHARED:-$(cd "$ROOT/.." && pwd)/shared}
-[ -d "$SHARED/bench" ] || { echo "error: ../shared/bench not found beside the repository; set SHARED" >&2; exit 1; }
-PYTHON=${PYTHON:-$HOME/.venvs/micse-bench/bin/python}
+source "$(dirname "$0")/common.sh"
 SCRATCH=${SCRATCH:-/tmp/micse-bench-models}
-CSV="$SHARED/data/tweet_eval_sentiment_test.csv"
-MINILM="${MICSE_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/micse-cluster}/models/all-MiniLM-L6-v2"
+MINILM="$BUNDLED_MODEL"
 LIMIT=2000
 BASE_LIMIT=500
 RUNS=1

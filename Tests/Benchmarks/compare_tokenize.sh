@@ -7,14 +7,8 @@
 #
 # Environment: PYTHON (default $HOME/.venvs/micse-bench/bin/python), SHARED (default ../shared
 # beside the repository). Builds the release binary first. Times are medians of --runs runs.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-ROOT=$(pwd)
-SHARED=${SHARED:-$(cd "$ROOT/.." && pwd)/shared}
-[ -d "$SHARED/bench" ] || { echo "error: ../shared/bench not found beside the repository; set SHARED" >&2; exit 1; }
-PYTHON=${PYTHON:-$HOME/.venvs/micse-bench/bin/python}
-CSV="$SHARED/data/tweet_eval_sentiment_test.csv"
-MODEL="$HOME/.cache/micse-cluster/models/all-MiniLM-L6-v2"
+source "$(dirname "$0")/common.sh"
+MODEL="$BUNDLED_MODEL"
 MAX_LENGTH=128
 RUNS=5
 while [ $# -gt 0 ]; do
