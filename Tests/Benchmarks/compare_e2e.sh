@@ -5,12 +5,12 @@
 # then micse-cluster again with other UMAP options, which reuses the cached embeddings.
 #
 #   Tests/Benchmarks/compare_e2e.sh [CSV] [OUT]
-# Needs the bench venv (../shared/bench/README.md): $BENCH_PYTHON, default ~/.venvs/micse-bench/bin/python.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-csv=${1:-../shared/data/tweet_eval_sentiment_test.csv}
+# Needs the bench venv (../shared/bench/README.md): $PYTHON, default ~/.venvs/micse-bench/bin/python
+# (set-up shared with the other scripts in common.sh).
+source "$(dirname "$0")/common.sh"
+csv=${1:-$CSV}
 out=${2:-/tmp/micse-e2e}
-py=${BENCH_PYTHON:-$HOME/.venvs/micse-bench/bin/python}
+py=$PYTHON
 mkdir -p "$out"
 swift build -c release --product micse-cluster >/dev/null
 bin=.build/release/micse-cluster
@@ -26,7 +26,7 @@ measure() {  # name, command...: prints "name wall_s rss_mib"
 
 export HF_HUB_OFFLINE=1
 cache=$(mktemp -d)   # an empty embedding cache, so the first run embeds
-python_line=$(measure python "$py" ../shared/bench/e2e.py --csv "$csv" --out "$out/python")
+python_line=$(measure python "$py" "$SHARED/bench/e2e.py" --csv "$csv" --out "$out/python")
 first_line=$(MICSE_CACHE_DIR=$cache measure micse_first "$bin" "$csv" --plot "$out/micse.png" --csv "$out/micse.csv" --theme fire)
 second_line=$(MICSE_CACHE_DIR=$cache measure micse_cached "$bin" "$csv" --plot "$out/micse2.png" --csv "$out/micse2.csv" --min-dist 0.3 --theme fire)
 rm -rf "$cache"

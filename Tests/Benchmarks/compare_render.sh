@@ -8,10 +8,8 @@
 #   Tests/Benchmarks/compare_render.sh [COORDS.csv LABELS.npy|CSV]
 #
 # Run on an idle machine with a release build; both sides use 2 threads.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-PY=${PYTHON:-$HOME/.venvs/micse-bench/bin/python}
-SHARED=${MICSE_SHARED:-$(cd .. && pwd)/shared}
+source "$(dirname "$0")/common.sh"
+PY=$PYTHON
 OUT=${OUT:-$(mktemp -d /tmp/compare-render.XXXX)}
 export HF_HUB_OFFLINE=1 BENCH_THREADS=2
 
