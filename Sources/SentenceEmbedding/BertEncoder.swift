@@ -115,10 +115,11 @@ public struct BertEncoder: Sendable {
             }
         }
         for layer in layers {
-            // Self-attention: one GEMM for Q, K and V of every token, then attention per (sequence, head).
+            // Self-attention: one GEMM for Q, K and V of every token (accumulated onto the bias rows),
+            // then attention per (sequence, head).
+            broadcastRows(ws.qkv, bias: layer.qkvBias.pointer, rows: t, width: 3 * h)
             BLAS.sgemm(.noTranspose, .transpose, m: t, n: 3 * h, k: h, a: ws.hidden, lda: h,
-                       b: layer.qkvWeight.pointer, ldb: h, c: ws.qkv, ldc: 3 * h)
-            addBiasRows(ws.qkv, bias: layer.qkvBias.pointer, rows: t, width: 3 * h)
+                       b: layer.qkvWeight.pointer, ldb: h, beta: 1, c: ws.qkv, ldc: 3 * h)
             for s in 0..<batch.sequenceCount {
                 let start = batch.offsets[s], length = batch.offsets[s + 1] - start
                 for head in 0..<c.headCount {
@@ -126,20 +127,22 @@ public struct BertEncoder: Sendable {
                                   start: start, length: length, context: ws.context, scores: ws.scores)
                 }
             }
-            // BertSelfOutput: dense, then bias + residual + LayerNorm in one pass.
+            // BertSelfOutput: the dense projection is added onto the residual stream by the GEMM
+            // (beta = 1), then bias + LayerNorm in one pass.
             BLAS.sgemm(.noTranspose, .transpose, m: t, n: h, k: h, a: ws.context, lda: h,
-                       b: layer.attentionOutputWeight.pointer, ldb: h, c: ws.projection, ldc: h)
-            biasResidualLayerNorm(ws.projection, bias: layer.attentionOutputBias.pointer, residual: ws.hidden, rows: t,
-                                  hidden: h, gamma: layer.attentionNormGamma.pointer, beta: layer.attentionNormBeta.pointer, eps: eps)
-            // BertIntermediate: dense, then bias + activation in one pass.
+                       b: layer.attentionOutputWeight.pointer, ldb: h, beta: 1, c: ws.hidden, ldc: h)
+            biasLayerNorm(ws.hidden, bias: layer.attentionOutputBias.pointer, rows: t, hidden: h,
+                          gamma: layer.attentionNormGamma.pointer, beta: layer.attentionNormBeta.pointer, eps: eps)
+            // BertIntermediate: dense onto the bias rows, then the activation in one pass.
+            broadcastRows(ws.intermediate, bias: layer.intermediateBias.pointer, rows: t, width: inter)
             BLAS.sgemm(.noTranspose, .transpose, m: t, n: inter, k: h, a: ws.hidden, lda: h,
-                       b: layer.intermediateWeight.pointer, ldb: h, c: ws.intermediate, ldc: inter)
-            biasActivation(ws.intermediate, bias: layer.intermediateBias.pointer, rows: t, width: inter, activation: c.hiddenAct)
-            // BertOutput: dense, then bias + residual + LayerNorm in one pass.
+                       b: layer.intermediateWeight.pointer, ldb: h, beta: 1, c: ws.intermediate, ldc: inter)
+            activationInPlace(ws.intermediate, count: t * inter, activation: c.hiddenAct)
+            // BertOutput: dense onto the residual stream, then bias + LayerNorm in one pass.
             BLAS.sgemm(.noTranspose, .transpose, m: t, n: h, k: inter, a: ws.intermediate, lda: inter,
-                       b: layer.outputWeight.pointer, ldb: inter, c: ws.projection, ldc: h)
-            biasResidualLayerNorm(ws.projection, bias: layer.outputBias.pointer, residual: ws.hidden, rows: t,
-                                  hidden: h, gamma: layer.outputNormGamma.pointer, beta: layer.outputNormBeta.pointer, eps: eps)
+                       b: layer.outputWeight.pointer, ldb: inter, beta: 1, c: ws.hidden, ldc: h)
+            biasLayerNorm(ws.hidden, bias: layer.outputBias.pointer, rows: t, hidden: h,
+                          gamma: layer.outputNormGamma.pointer, beta: layer.outputNormBeta.pointer, eps: eps)
         }
     }
 
@@ -169,7 +172,6 @@ final class EncoderWorkspace {
     let hidden: UnsafeMutablePointer<Float>        // (T, H) hidden states, updated in place layer by layer
     let qkv: UnsafeMutablePointer<Float>           // (T, 3H)
     let context: UnsafeMutablePointer<Float>       // (T, H) attention output before its projection
-    let projection: UnsafeMutablePointer<Float>    // (T, H) GEMM output before bias + residual + LayerNorm
     let intermediate: UnsafeMutablePointer<Float>  // (T, I)
     let scores: UnsafeMutablePointer<Float>        // (L, L) attention scores of one (sequence, head)
     let longestSequence: Int
@@ -183,12 +185,11 @@ final class EncoderWorkspace {
         hidden = .allocate(capacity: t * c.hiddenSize)
         qkv = .allocate(capacity: t * 3 * c.hiddenSize)
         context = .allocate(capacity: t * c.hiddenSize)
-        projection = .allocate(capacity: t * c.hiddenSize)
         intermediate = .allocate(capacity: t * c.intermediateSize)
         scores = .allocate(capacity: max(1, longestSequence * longestSequence))
     }
 
     deinit {
-        for p in [hidden, qkv, context, projection, intermediate, scores] { p.deallocate() }
+        for p in [hidden, qkv, context, intermediate, scores] { p.deallocate() }
     }
 }

@@ -110,20 +110,32 @@ func embeddingsForward(ids: UnsafePointer<Int32>, positions: UnsafePointer<Int32
 }
 
 // MARK: - Fused element-wise steps
+//
+// The GEMMs of a layer accumulate into buffers that already hold what is added to their product
+// (`beta = 1`): the bias rows for Q/K/V and the intermediate projection (`broadcastRows`), the residual
+// stream itself for the two output projections. So no step re-reads a GEMM output just to add a bias
+// or a residual, and OpenBLAS skips its separate pass that clears C for `beta = 0`.
 
-/// `BertSelfOutput` / `BertOutput` after their GEMM: residual[t] ← LayerNorm(x[t] + bias + residual[t]),
-/// one pass per row (the row stays in L1 across the three sweeps of `layerNormInPlace`).
+/// `BertSelfOutput` / `BertOutput` after their GEMM has added the projection to the residual stream:
+/// x[t] ← LayerNorm(x[t] + bias), one pass per row (the row stays in L1 across the sweeps of
+/// `layerNormInPlace`).
 ///
-/// - Parameters: x: (T, H) the projection without bias; bias: (H); residual: (T, H), input and output.
-func biasResidualLayerNorm(_ x: UnsafePointer<Float>, bias: UnsafePointer<Float>, residual: UnsafeMutablePointer<Float>,
-                           rows: Int, hidden: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float) {
+/// - Parameters: x: (rows, hidden), residual + projection without bias, updated in place; bias: (hidden).
+func biasLayerNorm(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, hidden: Int,
+                   gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float) {
     for t in 0..<rows {
-        let a = x + t * hidden, r = residual + t * hidden
+        let r = x + t * hidden
         var i = 0
-        while i + 8 <= hidden { store8(load8(a + i) + load8(bias + i) + load8(r + i), r + i); i += 8 }
-        while i < hidden { r[i] = a[i] + bias[i] + r[i]; i += 1 }
+        while i + 8 <= hidden { store8(load8(r + i) + load8(bias + i), r + i); i += 8 }
+        while i < hidden { r[i] += bias[i]; i += 1 }
         layerNormInPlace(r, hidden, gamma: gamma, beta: beta, eps: eps)
     }
+}
+
+/// x[t] ← bias for every row of a (rows, width) matrix: the starting value of a GEMM that then
+/// accumulates with `beta = 1`.
+func broadcastRows(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, width: Int) {
+    for t in 0..<rows { (x + t * width).update(from: bias, count: width) }
 }
 
 // Rational approximation of erf on [−4, 4] (odd numerator of degree 13 over an even denominator of
@@ -155,60 +167,91 @@ func fastErf(_ value: SIMD8<Float>) -> SIMD8<Float> {
 @inline(__always)
 func fastErf(_ value: Float) -> Float { fastErf(SIMD8(repeating: value))[0] }
 
-/// `BertIntermediate` after its GEMM: x ← act(x + bias) in place, for (rows, width) row-major x.
+/// `BertIntermediate` after its GEMM (which started from the bias rows): x ← act(x) in place, for
+/// (rows, width) row-major x.
 ///   gelu:     0.5·x·(1 + erf(x/√2))                       (Hendrycks & Gimpel 2016, exact form)
 ///   gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))  (transformers `NewGELUActivation`)
 ///   relu:     max(0, x)
-func biasActivation(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, width: Int,
-                    activation: BertConfiguration.Activation) {
+func activationInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, activation: BertConfiguration.Activation) {
     let invSqrt2: Float = 0.70710678118654752
-    for t in 0..<rows {
-        let r = x + t * width
-        switch activation {
-        case .gelu:
-            let half = SIMD8<Float>(repeating: 0.5), one = SIMD8<Float>(repeating: 1), s = SIMD8<Float>(repeating: invSqrt2)
-            var i = 0
-            while i + 8 <= width {
-                let v = load8(r + i) + load8(bias + i)
-                store8(half * v * (one + fastErf(v * s)), r + i)
-                i += 8
-            }
-            while i < width { let v = r[i] + bias[i]; r[i] = 0.5 * v * (1 + fastErf(v * invSqrt2)); i += 1 }
-        case .geluTanh:
-            let c: Float = 0.79788456080286536   // √(2/π)
-            for i in 0..<width {
-                let v = r[i] + bias[i]
-                r[i] = 0.5 * v * (1 + tanhf(c * (v + 0.044715 * v * v * v)))
-            }
-        case .relu:
-            for i in 0..<width { r[i] = max(0, r[i] + bias[i]) }
+    switch activation {
+    case .gelu:
+        let half = SIMD8<Float>(repeating: 0.5), one = SIMD8<Float>(repeating: 1), s = SIMD8<Float>(repeating: invSqrt2)
+        var i = 0
+        while i + 8 <= count {
+            let v = load8(x + i)
+            store8(half * v * (one + fastErf(v * s)), x + i)
+            i += 8
         }
+        while i < count { let v = x[i]; x[i] = 0.5 * v * (1 + fastErf(v * invSqrt2)); i += 1 }
+    case .geluTanh:
+        let c: Float = 0.79788456080286536   // √(2/π)
+        for i in 0..<count {
+            let v = x[i]
+            x[i] = 0.5 * v * (1 + tanhf(c * (v + 0.044715 * v * v * v)))
+        }
+    case .relu:
+        for i in 0..<count { x[i] = max(0, x[i]) }
     }
 }
 
 // MARK: - Attention
 
-/// x[t] += bias for every row of a (rows, width) matrix.
-func addBiasRows(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, width: Int) {
-    for t in 0..<rows {
-        let r = x + t * width
-        var i = 0
-        while i + 8 <= width { store8(load8(r + i) + load8(bias + i), r + i); i += 8 }
-        while i < width { r[i] += bias[i]; i += 1 }
-    }
+/// exp(x) lane-wise for x ≤ 0 (the shifted softmax scores), Cephes `expf`'s scheme: x = n·ln 2 + r with
+/// n = round(x / ln 2) and |r| ≤ ln 2 / 2 (ln 2 split in a high and a low part so r is exact), e^r by
+/// its degree-6 Taylor–minimax polynomial, then 2ⁿ put into the exponent bits. Inputs below −87 give
+/// e^−87 ≈ 1.6e-38 instead of underflowing to 0 or a denormal, which no softmax can tell apart.
+/// Relative error below 2e-7 (checked by a test against exp in Double).
+@inline(__always)
+func fastExpNonPositive(_ value: SIMD8<Float>) -> SIMD8<Float> {
+    let x = value.replacing(with: -87, where: value .< -87)
+    // n = round(x / ln 2) by the 1.5·2²³ trick: adding it leaves n in the low mantissa bits of `shifted`.
+    let magic = SIMD8<Float>(repeating: 12_582_912)
+    let shifted = x * SIMD8(repeating: 1.44269504088896341) + magic
+    let n = shifted - magic
+    var r = x - n * SIMD8(repeating: 0.693359375)
+    r = r - n * SIMD8(repeating: -2.12194440e-4)
+    var p = SIMD8<Float>(repeating: 1.9875691500e-4)
+    p = p * r + SIMD8(repeating: 1.3981999507e-3)
+    p = p * r + SIMD8(repeating: 8.3334519073e-3)
+    p = p * r + SIMD8(repeating: 4.1665795894e-2)
+    p = p * r + SIMD8(repeating: 1.6666665459e-1)
+    p = p * r + SIMD8(repeating: 5.0000001201e-1)
+    p = p * r * r + r + SIMD8(repeating: 1)
+    // 2ⁿ: n + 127 in the exponent field (−126 ≤ n ≤ 0 here, so the result is a normal number).
+    let nBits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- SIMD8(repeating: 0x4B40_0000)
+    let bits = (nBits &+ 127) &<< 23
+    return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
 }
 
 /// Row-wise softmax in place of a (rows, width) block with row stride `stride`:
 /// p_j = exp(s_j − max_k s_k) / Σ_j exp(s_j − max_k s_k). Subtracting the maximum keeps every exp ≤ 1.
 func softmaxRows(_ s: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int) {
+    let ninf = SIMD8<Float>(repeating: -.infinity)
     for i in 0..<rows {
         let r = s + i * stride
-        var maximum = -Float.infinity
-        for j in 0..<width { maximum = max(maximum, r[j]) }
-        var sum: Float = 0
-        for j in 0..<width { let e = expf(r[j] - maximum); r[j] = e; sum += e }
-        let inverse = 1 / sum
-        for j in 0..<width { r[j] *= inverse }
+        var m8 = ninf, j = 0
+        while j + 8 <= width { m8 = pointwiseMax(m8, load8(r + j)); j += 8 }
+        var maximum = m8.max()
+        while j < width { maximum = max(maximum, r[j]); j += 1 }
+        let m = SIMD8<Float>(repeating: maximum)
+        var sum8 = SIMD8<Float>()
+        j = 0
+        while j + 8 <= width {
+            let e = fastExpNonPositive(load8(r + j) - m)
+            store8(e, r + j); sum8 += e; j += 8
+        }
+        var sum = sum8.sum()
+        if j < width {   // the tail, through one partly filled vector
+            var tail = ninf
+            for l in j..<width { tail[l - j] = r[l] - maximum }
+            let e = fastExpNonPositive(tail)
+            for l in j..<width { r[l] = e[l - j]; sum += e[l - j] }
+        }
+        let inverse = SIMD8<Float>(repeating: 1 / sum)
+        j = 0
+        while j + 8 <= width { store8(load8(r + j) * inverse, r + j); j += 8 }
+        while j < width { r[j] *= inverse[0]; j += 1 }
     }
 }
 

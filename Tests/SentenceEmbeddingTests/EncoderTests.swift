@@ -65,6 +65,39 @@ struct EncoderKernelTests {
         #expect(worst < 5e-7, "worst error \(worst)")
     }
 
+    @Test("fastExpNonPositive is within 2e-7 (relative) of exp on [-87, 0], and tiny below")
+    func expAccuracy() {
+        var worst = 0.0
+        for k in 0...870_000 {
+            let x = -Float(k) / 10_000
+            let e = Double(fastExpNonPositive(SIMD8(repeating: x))[3])
+            worst = max(worst, abs(e - exp(Double(x))) / exp(Double(x)))
+        }
+        #expect(worst < 2e-7, "worst relative error \(worst)")
+        let far = fastExpNonPositive(SIMD8(repeating: -1e30))
+        #expect(far[0] >= 0 && far[0] < 2e-38)
+        #expect(fastExpNonPositive(SIMD8(repeating: -.infinity))[0] < 2e-38)
+    }
+
+    @Test("softmaxRows matches the Double softmax for widths around the vector size")
+    func softmaxWidths() {
+        var random = SplitMix64(seed: 3)
+        for width in [1, 2, 7, 8, 9, 16, 25, 33] {
+            let rows = 3
+            var s = (0..<(rows * width)).map { _ in Float(random.nextDouble() * 20 - 10) }
+            let original = s
+            s.withUnsafeMutableBufferPointer { softmaxRows($0.baseAddress!, rows: rows, width: width, stride: width) }
+            for i in 0..<rows {
+                let row = original[(i * width)..<((i + 1) * width)].map(Double.init)
+                let m = row.max()!, z = row.map { exp($0 - m) }.reduce(0, +)
+                for j in 0..<width {
+                    let expected = exp(row[j] - m) / z
+                    #expect(abs(Double(s[i * width + j]) - expected) < 1e-6, "width \(width) row \(i) col \(j)")
+                }
+            }
+        }
+    }
+
     @Test("LayerNorm of a row with a large offset keeps its variance (two-pass)")
     func layerNormStable() {
         let n = 37
