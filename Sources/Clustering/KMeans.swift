@@ -46,10 +46,12 @@ public enum KMeans {
             var best: (labels: [Int32], centers: [Float], outcome: RestartOutcome, restart: Int)?
             var inertias: [Double] = []
             var stats: [KMeansIterationStats] = []
+            var seedingSeconds = 0.0
             if algorithm == .lloyd {
                 // All restarts in one batch: one pass over the data per iteration (KMeans+Batched.swift).
                 let batch = BatchedLloyd(x: base, pointNorms: workspace.pointNorms, rows: n, dimension: d, clusterCount: k,
                                          restarts: configuration.initCount, threads: threads)
+                let seeding = Stopwatch()
                 if BatchedLloyd.canSeedTogether(rows: n, restarts: configuration.initCount, trials: workspace.trials) {
                     batch.seedKMeansPlusPlus(seed: configuration.seed, trials: workspace.trials)
                 } else {
@@ -59,6 +61,7 @@ public enum KMeans {
                         (batch.centers + restart * k * d).update(from: workspace.centers, count: k * d)
                     }
                 }
+                seedingSeconds = seeding.seconds
                 batch.run(maxIterations: configuration.maxIterations, tolerance: tolerance)
                 inertias = batch.exactInertias()
                 for restart in 0..<configuration.initCount {
@@ -74,7 +77,9 @@ public enum KMeans {
             }
             for restart in 0..<(algorithm == .lloyd ? 0 : configuration.initCount) {
                 var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(restart))
+                let seeding = Stopwatch()
                 workspace.seedKMeansPlusPlus(rng: &rng)
+                seedingSeconds += seeding.seconds
                 let outcome = workspace.runLloyd(restart: restart, maxIterations: configuration.maxIterations,
                                                  tolerance: tolerance, algorithm: algorithm)
                 inertias.append(outcome.inertia)
@@ -101,7 +106,7 @@ public enum KMeans {
                                 inertia: best.outcome.inertia, iterations: best.outcome.iterations,
                                 strictlyConverged: best.outcome.strictlyConverged, converged: best.outcome.converged,
                                 bestRestart: best.restart, restartInertias: inertias, iterationStats: stats,
-                                notices: notices, seconds: stopwatch.seconds)
+                                notices: notices, seconds: stopwatch.seconds, seedingSeconds: seedingSeconds)
         }
     }
 
