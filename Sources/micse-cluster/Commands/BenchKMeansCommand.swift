@@ -39,8 +39,8 @@ struct BenchKMeansCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Assignment step: lloyd (all restarts batched), elkan or hamerly.")
-    var kmeans: KMeansAlgorithm = .lloyd
+    @Option(help: "Assignment step: elkan (all restarts batched, with Elkan bounds from k = 12), lloyd (batched, every distance) or hamerly.")
+    var kmeans: KMeansAlgorithm = .elkan
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
