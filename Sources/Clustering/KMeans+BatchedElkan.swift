@@ -7,15 +7,19 @@
 //     u(i) ≤ l(i, j)   or   u(i) ≤ ½ ‖c_a − cⱼ‖,
 //
 // and no centre can when u(i) ≤ ½ min_{j≠a} ‖c_a − cⱼ‖. A point failing the test for some j gets
-// its exact distance to a (u tightened); if centres still fail, either those few distances are
-// computed directly (fewer than k/4 of them), or the point's row is gathered with other such rows
-// into a block assigned by one GEMM against the restart's k centres, which refreshes all k bounds.
-// The first E-step of a restart is the dense one of KMeans+Batched.swift (all restarts in one
-// GEMM), which initialises the bounds from its distances.
+// its distance to a recomputed (u tightened); if centres still fail, either those few distances
+// are computed one by one (fewer than k/4 of them; one dot product each), or the point's row is
+// gathered with other such rows into a block assigned by one GEMM against the restart's k
+// centres, which refreshes all k bounds.
+// A restart's E-steps are the dense ones of KMeans+Batched.swift (all restarts in one GEMM) while
+// more than n/32 of its labels change (early iterations, where most tests fail); the last of them
+// initialise the bounds from their distances.
 //
-// Exactness: bounds from GEMM distances (‖x‖² − 2x·c + ‖c‖², float cancellation) are widened by
-// `slack` (u = √(d² + slack), l = √(max(0, d² − slack))), so a point is kept only when its centre
-// is nearest; the fixed points are Lloyd's up to floating-point ties. Changes are recorded per
+// Exactness: every distance is the GEMM's expansion ‖x‖² − 2x·c + ‖c‖², whose float cancellation
+// is covered by widening the bounds by `slack` (u = √(d² + slack), l = √(max(0, d² − slack))), and
+// shifts are rounded up, so a point is kept only when its centre is nearest; among computed
+// distances the smallest −2x·c + ‖c‖² wins (lowest index on ties), as in the dense E-step. The
+// fixed points are Lloyd's up to floating-point ties. Changes are recorded per
 // slot in a fixed order, so results do not depend on the thread count.
 import LinearAlgebra
 import MicseSupport
