@@ -12,6 +12,10 @@
 // iteration is what makes small k cheap (the E-step is memory-bound there), and the wider GEMM
 // (R·k columns instead of k) runs closer to the sgemm peak at large k.
 //
+// With Elkan bounds (the `elkan` algorithm, KMeans+BatchedElkan.swift), a restart's E-step is
+// this dense one only while many of its labels change (and to initialise its bounds); later
+// E-steps test each point's bounds and compute only the distances they cannot exclude.
+//
 // Determinism: rows are cut into the fixed `RowPartition` slots; every slot records, per restart,
 // the points whose label changed in row order; the M-step of a restart folds the slots' changes
 // in slot order, so results do not depend on the thread count. Which restarts share a GEMM
@@ -22,6 +26,15 @@ import MicseSupport
 /// Rows per GEMM block of the batched steps (at most). Larger than `kmeansBlockRows`: the stacked
 /// centres are packed by sgemm once per call, so bigger blocks amortise that copy.
 let batchedBlockRows = 1024
+
+/// Rows per block of the bounded E-step: all bounded restarts take a block in turn, so that its
+/// rows are read from memory once per iteration for all of them (16 rows of 384 Floats: 24 KiB).
+let boundedBlockRows = 16
+
+/// A restart's E-step is dense while more than n / `denseStepDivisor` of its labels changed in the
+/// previous one: measured on MiniLM embeddings (k = 20), bounded steps there compute under a
+/// quarter of the distances (one at a time, without GEMM), which is where they start to pay.
+let denseStepDivisor = 32
 
 /// Rows per E-step block for `columns` GEMM columns: `batchedBlockRows`, fewer when the columns
 /// are many, so that a slot's scratch stays at most 256 K Floats (1 MiB).
@@ -35,14 +48,25 @@ final class BatchedSlot: @unchecked Sendable {
     var changes: [[SIMD3<Int32>]]
     /// Per restart: Σ squared distance to the nearest centre (GEMM expansion) of this pass.
     var inertia: [Double]
+    /// Per restart: point–centre distances computed by this pass (bounded E-steps).
+    var distances: [Int]
+    /// Bounded E-steps: rows gathered for one GEMM (kmeansBlockRows × d), their indices, and
+    /// their −2 X·Cᵀ (kmeansBlockRows × k).
+    let gather: UnsafeMutablePointer<Float>
+    let gatherIndex: UnsafeMutablePointer<Int>
+    let gatherScratch: UnsafeMutablePointer<Float>
 
-    init(restarts: Int, columnCap: Int) {
+    init(restarts: Int, columnCap: Int, clusterCount k: Int, dimension d: Int, bounded: Bool) {
         scratch = .allocate(capacity: batchedBlockRows(columns: columnCap) * columnCap)
         changes = Array(repeating: [], count: restarts)
         inertia = Array(repeating: 0, count: restarts)
+        distances = Array(repeating: 0, count: restarts)
+        gather = .allocate(capacity: bounded ? kmeansBlockRows * d : 0)
+        gatherIndex = .allocate(capacity: bounded ? kmeansBlockRows : 0)
+        gatherScratch = .allocate(capacity: bounded ? kmeansBlockRows * k : 0)
     }
 
-    deinit { scratch.deallocate() }
+    deinit { scratch.deallocate(); gather.deallocate(); gatherIndex.deallocate(); gatherScratch.deallocate() }
 }
 
 /// State of one restart inside the batch.
@@ -67,15 +91,22 @@ final class BatchedLloyd: @unchecked Sendable {
     let sums: UnsafeMutablePointer<Double>         // R × k × d
     let counts: UnsafeMutablePointer<Int>          // R × k
     let slots: [BatchedSlot]
+    /// Elkan bounds of every restart (`elkan` algorithm; KMeans+BatchedElkan.swift), nil for plain Lloyd.
+    let bounds: BatchedElkanBounds?
 
     var phase: [BatchedRestartPhase]
     var iterations: [Int]
     var strict: [Bool]
     var converged: [Bool]
     var stats: [[KMeansIterationStats]]
+    /// Labels changed by each restart's last E-step (n before the first).
+    var lastChanged: [Int]
+    /// Whether each restart's bounds hold for its current centres (false until a dense E-step
+    /// computed them; bounded E-steps keep them valid).
+    var boundsValid: [Bool]
 
     init(x: UnsafePointer<Float>, pointNorms: UnsafePointer<Float>, rows n: Int, dimension d: Int,
-         clusterCount k: Int, restarts: Int, threads: Int) {
+         clusterCount k: Int, restarts: Int, threads: Int, boundsSlack: Float? = nil) {
         self.x = x; self.pointNorms = pointNorms
         self.n = n; self.d = d; self.k = k; self.restartCount = restarts
         self.threads = threads
@@ -94,12 +125,17 @@ final class BatchedLloyd: @unchecked Sendable {
         counts = .allocate(capacity: r * k)
         counts.update(repeating: 0, count: r * k)
         let columnCap = restartsPerGroup * k
-        slots = (0..<partition.slotCount).map { _ in BatchedSlot(restarts: r, columnCap: columnCap) }
+        slots = (0..<partition.slotCount).map { _ in
+            BatchedSlot(restarts: r, columnCap: columnCap, clusterCount: k, dimension: d, bounded: boundsSlack != nil)
+        }
+        bounds = boundsSlack.map { BatchedElkanBounds(rows: n, clusterCount: k, restarts: r, slack: $0) }
         phase = Array(repeating: .running, count: r)
         iterations = Array(repeating: 0, count: r)
         strict = Array(repeating: false, count: r)
         converged = Array(repeating: false, count: r)
         stats = Array(repeating: [], count: r)
+        lastChanged = Array(repeating: n, count: r)
+        boundsValid = Array(repeating: false, count: r)
     }
 
     deinit {
@@ -116,7 +152,10 @@ final class BatchedLloyd: @unchecked Sendable {
         while true {
             let active = (0..<restartCount).filter { phase[$0] != .done }
             if active.isEmpty { break }
-            assignmentStep(active: active)
+            let dense = active.filter { usesDenseStep($0) }
+            let filling = dense.filter { fillsBounds($0) }
+            assignmentStep(dense: dense, filling: Set(filling), bounded: active.filter { !usesDenseStep($0) })
+            if bounds != nil { for r in dense { boundsValid[r] = filling.contains(r) } }
             let running = active.filter { phase[$0] == .running }
             for r in active where phase[r] == .finalPass { phase[r] = .done }
             // M-steps in parallel over restarts (disjoint buffers), bookkeeping serially.
@@ -127,9 +166,12 @@ final class BatchedLloyd: @unchecked Sendable {
             }
             for (m, r) in running.enumerated() {
                 let o = outcomes[m]
-                stats[r].append(KMeansIterationStats(restart: r, iteration: iterations[r], inertia: o.inertia, centerShift: o.shift,
-                                                     changedLabels: o.changed, distanceComputations: n * k,
+                let wasDense = dense.contains(r)
+                stats[r].append(KMeansIterationStats(restart: r, iteration: iterations[r], inertia: wasDense ? o.inertia : nil,
+                                                     centerShift: o.shift, changedLabels: o.changed,
+                                                     distanceComputations: wasDense ? n * k : o.distances,
                                                      relocatedClusters: o.relocated))
+                lastChanged[r] = o.changed
                 iterations[r] += 1
                 if o.changed == 0 && o.relocated == 0 {
                     strict[r] = true; converged[r] = true; phase[r] = .done
@@ -142,8 +184,24 @@ final class BatchedLloyd: @unchecked Sendable {
         }
     }
 
-    /// E-step of the active restarts: labels in place, changes and inertia per slot.
-    func assignmentStep(active: [Int]) {
+    /// Whether restart r's next E-step compares every point with every centre: always without
+    /// bounds; with bounds, while more than n/`denseStepDivisor` labels changed in its last E-step
+    /// (early iterations, where most bounds fail and the stacked GEMM is cheaper per distance) or
+    /// while its bounds are not valid.
+    func usesDenseStep(_ r: Int) -> Bool {
+        bounds == nil || !boundsValid[r] || lastChanged[r] * denseStepDivisor > n
+    }
+
+    /// Whether a dense E-step of restart r also computes its bounds (n·k square roots): only when
+    /// the bounded steps are near, i.e. fewer than 4n/`denseStepDivisor` labels changed last time.
+    func fillsBounds(_ r: Int) -> Bool {
+        bounds != nil && lastChanged[r] * denseStepDivisor <= 4 * n
+    }
+
+    /// E-step of the active restarts: labels in place, changes and inertia per slot. `dense`
+    /// restarts compare every point with every centre (one stacked GEMM per row block, which also
+    /// initialises their bounds when there are bounds); `bounded` ones use their Elkan bounds.
+    func assignmentStep(dense active: [Int], filling: Set<Int>, bounded: [Int]) {
         let k = self.k, d = self.d
         for (p, r) in active.enumerated() {
             (packed + p * k * d).update(from: centers + r * k * d, count: k * d)
@@ -153,9 +211,21 @@ final class BatchedLloyd: @unchecked Sendable {
         let packed = self.packed, packedNorms = self.packedNorms
         let groupSize = restartsPerGroup, slots = self.slots, partition = self.partition
         let blockRows = batchedBlockRows(columns: groupSize * k)
+        let bounds = self.bounds
         parallelFor(chunks: partition.slotCount, threads: threads) { s in
             let slot = slots[s], range = partition.range(s)
-            for r in active { slot.changes[r].removeAll(keepingCapacity: true); slot.inertia[r] = 0 }
+            for r in active + bounded {
+                slot.changes[r].removeAll(keepingCapacity: true); slot.inertia[r] = 0; slot.distances[r] = 0
+            }
+            if let bounds {
+                // Restarts inside the row loop: a block's rows stay in cache for all restarts.
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let end = min(start + boundedBlockRows, range.upperBound)
+                    for r in bounded { self.boundedAssignment(restart: r, slot: slot, range: start..<end, bounds: bounds) }
+                    start = end
+                }
+            }
             var start = range.lowerBound
             while start < range.upperBound {
                 let rows = min(blockRows, range.upperBound - start)
@@ -170,6 +240,7 @@ final class BatchedLloyd: @unchecked Sendable {
                                c: slot.scratch, ldc: rows)
                     for q in 0..<members {
                         let r = active[g + q]
+                        let fill = filling.contains(r)
                         let norms = packedNorms + (g + q) * k
                         let restartLabels = labels + r * n
                         let block = slot.scratch + q * k * rows
@@ -194,6 +265,10 @@ final class BatchedLloyd: @unchecked Sendable {
                                     }
                                 }
                             }
+                            if let bounds, fill {
+                                fillElkanBounds(bounds, restart: r, firstRow: start + row, lanes: lanes, best: best,
+                                                block: block + row, stride: rows, centerNorms: norms)
+                            }
                             for lane in 0..<lanes {
                                 let i = start + row + lane
                                 inertia += Double(max(0, pointNorms[i] + best[lane]))
@@ -215,7 +290,7 @@ final class BatchedLloyd: @unchecked Sendable {
     }
 
     /// What one M-step reports to the stopping rules.
-    struct StepOutcome { var changed = 0, relocated = 0, inertia = 0.0, shift = 0.0 }
+    struct StepOutcome { var changed = 0, relocated = 0, inertia = 0.0, shift = 0.0, distances = 0 }
 
     /// M-step of one running restart: folds the slots' label changes into its sums (slot order),
     /// relocates empty clusters, recomputes the centres. Touches only restart `r`'s buffers.
@@ -223,9 +298,10 @@ final class BatchedLloyd: @unchecked Sendable {
         let k = self.k, d = self.d
         let sums = self.sums + r * k * d, counts = self.counts + r * k
         let centers = self.centers + r * k * d, oldCenters = self.oldCenters + r * k * d
-        var changed = 0, inertia = 0.0
+        var changed = 0, inertia = 0.0, distances = 0
         for slot in slots {
             inertia += slot.inertia[r]
+            distances += slot.distances[r]
             for change in slot.changes[r] {
                 let row = x + Int(change.x) * d
                 if change.y >= 0 {
@@ -248,9 +324,12 @@ final class BatchedLloyd: @unchecked Sendable {
             }
             let shift = squaredDistanceDouble(c, oldCenters + j * d, dimension: d)
             shiftTotal += shift
+            // Rounded up: the bounds are loosened by at least the true shift.
+            bounds?.shifts[r * k + j] = Float(shift.squareRoot()).nextUp
         }
         computeSquaredNorms(centers, rows: k, dimension: d, into: centerNorms + r * k)
-        return StepOutcome(changed: changed, relocated: relocated, inertia: inertia, shift: shiftTotal)
+        bounds?.updateCenterDistances(restart: r, centers: centers, dimension: d)
+        return StepOutcome(changed: changed, relocated: relocated, inertia: inertia, shift: shiftTotal, distances: distances)
     }
 
     /// Empty clusters of restart `r` take the points farthest from their centres (sklearn
@@ -260,7 +339,14 @@ final class BatchedLloyd: @unchecked Sendable {
         let empty = (0..<k).filter { counts[$0] == 0 }
         guard !empty.isEmpty else { return 0 }
         let sums = self.sums + r * k * d, labels = self.labels + r * n, centers = self.centers + r * k * d
-        _ = relocateToEmptyClusters(empty, x: x, centers: centers, sums: sums, counts: counts, labels: labels, n: n, d: d)
+        let moved = relocateToEmptyClusters(empty, x: x, centers: centers, sums: sums, counts: counts, labels: labels, n: n, d: d)
+        if let bounds {
+            // A moved point's bounds no longer refer to its centre: force its exact reassignment.
+            for i in moved {
+                bounds.upper[r * n + i] = .infinity
+                (bounds.lower + (r * n + i) * k).update(repeating: 0, count: k)
+            }
+        }
         return empty.count
     }
 

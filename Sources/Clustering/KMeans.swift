@@ -1,7 +1,7 @@
 // k-means front end: validates the input, seeds each restart with k-means++, runs Lloyd
 // iterations and keeps the restart of lowest inertia (scikit-learn `KMeans.fit`). The steps live
 // in KMeansPlusPlus(+Batched).swift (seeding), KMeans+Batched.swift (all restarts iterated
-// together, the default), KMeans+Lloyd.swift (one restart at a time with Hamerly or Elkan bounds,
+// together, the default, with Elkan bounds from KMeans+BatchedElkan.swift), KMeans+Lloyd.swift (one restart at a time with Hamerly or Elkan bounds,
 // empty-cluster relocation) and KMeansKernels.swift (GEMM assignment).
 import LinearAlgebra
 import MicseSupport
@@ -42,14 +42,24 @@ public enum KMeans {
             guard let base = buffer.baseAddress else { preconditionFailure("validated non-empty") }
             let workspace = KMeansWorkspace(x: base, rows: n, dimension: d, clusterCount: k, threads: threads)
             var algorithm = configuration.algorithm
+            // `elkan` runs batched while the bounds of all restarts fit (with bounds from
+            // `BatchedElkanBounds.minimumClusterCount` clusters, below which they do not pay), else
+            // one restart at a time, and as `hamerly` when even one restart's bounds are too large.
+            let batched = algorithm == .lloyd
+                || (algorithm == .elkan && BatchedElkanBounds.fits(rows: n, clusterCount: k, restarts: configuration.initCount))
+            let batchedBounds = algorithm == .elkan && k >= BatchedElkanBounds.minimumClusterCount
             if algorithm == .elkan && n * k > 64_000_000 { algorithm = .hamerly }
             var best: (labels: [Int32], centers: [Float], outcome: RestartOutcome, restart: Int)?
             var inertias: [Double] = []
             var stats: [KMeansIterationStats] = []
-            if algorithm == .lloyd {
-                // All restarts in one batch: one pass over the data per iteration (KMeans+Batched.swift).
+            var seedingSeconds = 0.0
+            if batched {
+                // All restarts in one batch: one pass over the data per iteration (KMeans+Batched.swift),
+                // with Elkan bounds for `elkan` (KMeans+BatchedElkan.swift).
                 let batch = BatchedLloyd(x: base, pointNorms: workspace.pointNorms, rows: n, dimension: d, clusterCount: k,
-                                         restarts: configuration.initCount, threads: threads)
+                                         restarts: configuration.initCount, threads: threads,
+                                         boundsSlack: batchedBounds ? workspace.slack : nil)
+                let seeding = Stopwatch()
                 if BatchedLloyd.canSeedTogether(rows: n, restarts: configuration.initCount, trials: workspace.trials) {
                     batch.seedKMeansPlusPlus(seed: configuration.seed, trials: workspace.trials)
                 } else {
@@ -59,6 +69,7 @@ public enum KMeans {
                         (batch.centers + restart * k * d).update(from: workspace.centers, count: k * d)
                     }
                 }
+                seedingSeconds = seeding.seconds
                 batch.run(maxIterations: configuration.maxIterations, tolerance: tolerance)
                 inertias = batch.exactInertias()
                 for restart in 0..<configuration.initCount {
@@ -72,9 +83,11 @@ public enum KMeans {
                     }
                 }
             }
-            for restart in 0..<(algorithm == .lloyd ? 0 : configuration.initCount) {
+            for restart in 0..<(batched ? 0 : configuration.initCount) {
                 var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(restart))
+                let seeding = Stopwatch()
                 workspace.seedKMeansPlusPlus(rng: &rng)
+                seedingSeconds += seeding.seconds
                 let outcome = workspace.runLloyd(restart: restart, maxIterations: configuration.maxIterations,
                                                  tolerance: tolerance, algorithm: algorithm)
                 inertias.append(outcome.inertia)
@@ -101,7 +114,7 @@ public enum KMeans {
                                 inertia: best.outcome.inertia, iterations: best.outcome.iterations,
                                 strictlyConverged: best.outcome.strictlyConverged, converged: best.outcome.converged,
                                 bestRestart: best.restart, restartInertias: inertias, iterationStats: stats,
-                                notices: notices, seconds: stopwatch.seconds)
+                                notices: notices, seconds: stopwatch.seconds, seedingSeconds: seedingSeconds)
         }
     }
 

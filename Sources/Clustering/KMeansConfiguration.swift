@@ -7,8 +7,7 @@ import MicseSupport
 public enum KMeansAlgorithm: String, Sendable, Codable, CaseIterable {
     /// Every point against every centre (scikit-learn's `lloyd`), all restarts together: one
     /// `cblas_sgemm` of a block of rows against the stacked centres of every running restart, so
-    /// an iteration reads the data once for all restarts (KMeans+Batched.swift). The default:
-    /// cheaper than the bounds below when the GEMM is this wide.
+    /// an iteration reads the data once for all restarts (KMeans+Batched.swift).
     case lloyd
     /// Lloyd with Hamerly's bounds (Hamerly 2010, "Making k-means even faster"): one upper bound to
     /// the assigned centre and one lower bound to all others per point; only points whose bounds
@@ -20,8 +19,12 @@ public enum KMeansAlgorithm: String, Sendable, Codable, CaseIterable {
     /// centre's own shift, and the centre–centre distances; far fewer recomputations than Hamerly
     /// in high dimension. A row whose bounds fail for fewer than k/4 centres computes those
     /// distances directly; rows failing for more are gathered and assigned by GEMM, which
-    /// refreshes all k bounds. Falls back to `hamerly` when n · k exceeds 64 M. Restarts run one
-    /// after the other.
+    /// refreshes all k bounds. The default. All restarts run batched as in `lloyd`, each one's
+    /// E-steps dense (stacked GEMM) while many labels change and bounded afterwards
+    /// (KMeans+BatchedElkan.swift); for k < 12 all E-steps stay dense. When the bounds of all
+    /// restarts (R · n · k Floats) exceed 64 M, restarts run one after the other, and as
+    /// `hamerly` when n · k alone exceeds 64 M. Same fixed points as `lloyd`, up to
+    /// floating-point ties.
     case elkan
 }
 
@@ -41,11 +44,12 @@ public struct KMeansConfiguration: Sendable, Equatable, Codable {
     /// Worker threads (nil: all cores). Results do not depend on it (fixed row partition, fixed
     /// reduction order).
     public var threads: Int? = nil
-    /// Assignment strategy (default: batched `lloyd`; `elkan` and `hamerly` prune with bounds).
-    public var algorithm: KMeansAlgorithm = .lloyd
+    /// Assignment strategy (default: batched `elkan`; `lloyd` computes every distance, `hamerly`
+    /// prunes with one lower bound per point).
+    public var algorithm: KMeansAlgorithm = .elkan
 
     public init(clusterCount: Int, initCount: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4,
-                seed: UInt64 = 0, threads: Int? = nil, algorithm: KMeansAlgorithm = .lloyd) {
+                seed: UInt64 = 0, threads: Int? = nil, algorithm: KMeansAlgorithm = .elkan) {
         self.clusterCount = clusterCount
         self.initCount = initCount
         self.maxIterations = maxIterations

@@ -54,6 +54,26 @@ func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, dimen
     return s
 }
 
+/// a · b over `d` Floats, with two 16-wide partial sums (shorter dependency chains than one).
+@inline(__always)
+func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, dimension d: Int) -> Float {
+    var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
+    var j = 0
+    while j + 32 <= d {
+        acc0 += UnsafeRawPointer(a + j).loadUnaligned(as: SIMD16<Float>.self) * UnsafeRawPointer(b + j).loadUnaligned(as: SIMD16<Float>.self)
+        acc1 += UnsafeRawPointer(a + j + 16).loadUnaligned(as: SIMD16<Float>.self)
+            * UnsafeRawPointer(b + j + 16).loadUnaligned(as: SIMD16<Float>.self)
+        j += 32
+    }
+    if j + 16 <= d {
+        acc0 += UnsafeRawPointer(a + j).loadUnaligned(as: SIMD16<Float>.self) * UnsafeRawPointer(b + j).loadUnaligned(as: SIMD16<Float>.self)
+        j += 16
+    }
+    var s = (acc0 + acc1).sum()
+    while j < d { s += a[j] * b[j]; j += 1 }
+    return s
+}
+
 /// ‖a − b‖² over `d` Floats, accumulated in Double (for reported inertia and silhouettes).
 @inline(__always)
 func squaredDistanceDouble(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, dimension d: Int) -> Double {

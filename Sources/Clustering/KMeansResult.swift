@@ -47,6 +47,8 @@ public struct KMeansResult: Sendable {
     public var notices: [String]
     /// Wall-clock seconds of the whole fit.
     public var seconds: Double
+    /// Wall-clock seconds spent in k-means++ seeding (all restarts), part of `seconds`.
+    public var seedingSeconds: Double = 0
 
     /// Number of points in each cluster (length k).
     public var clusterSizes: [Int] {

@@ -67,7 +67,10 @@ struct KMeansPropertyTests {
         #expect(result.inertia == result.restartInertias.min())
     }
 
-    @Test("Lloyd, Hamerly and Elkan reach the same partition from the same seeds", arguments: [KMeansAlgorithm.hamerly, .elkan], [3, 8, 15])
+    // Elkan runs batched and uses its bounds from k = 12 (BatchedElkanBounds.minimumClusterCount);
+    // below, its E-steps are Lloyd's, so its k values here start at 12.
+    @Test("Lloyd, Hamerly and Elkan reach the same partition from the same seeds",
+          arguments: [(KMeansAlgorithm.hamerly, 3), (.hamerly, 8), (.hamerly, 15), (.elkan, 12), (.elkan, 15), (.elkan, 24)])
     func boundsMatchLloyd(algorithm: KMeansAlgorithm, k: Int) throws {
         let x = Self.blobs(seed: 9, n: 1500, d: 12, centres: 6, spread: 2)
         let lloyd = try KMeans.fit(x, configuration: .init(clusterCount: k, initCount: 2, tolerance: 0, seed: 5, algorithm: .lloyd))
@@ -87,6 +90,55 @@ struct KMeansPropertyTests {
         #expect(one.labels == two.labels && two.labels == four.labels)
         #expect(one.centers == two.centers && two.centers == four.centers)
         #expect(one.inertia == two.inertia && two.inertia == four.inertia)
+    }
+
+    @Test("batched Elkan on MiniLM tweets (1,000 × 384): Lloyd's labels, inertia and iterations, most distances skipped",
+          arguments: [12, 20])
+    func batchedElkanMatchesLloyd(k: Int) throws {
+        let x = try KMeansReference.tweetEmbeddings().l2Normalized()
+        let lloyd = try KMeans.fit(x, configuration: .init(clusterCount: k, initCount: 4, seed: 3, algorithm: .lloyd))
+        let elkan = try KMeans.fit(x, configuration: .init(clusterCount: k, initCount: 4, seed: 3, algorithm: .elkan))
+        #expect(elkan.labels == lloyd.labels)
+        #expect(elkan.bestRestart == lloyd.bestRestart)
+        #expect(zip(elkan.restartInertias, lloyd.restartInertias).allSatisfy { abs($0 - $1) <= 1e-9 * $1 },
+                "\(elkan.restartInertias) vs \(lloyd.restartInertias)")
+        for restart in 0..<4 {
+            let a = elkan.iterationStats.filter { $0.restart == restart }, b = lloyd.iterationStats.filter { $0.restart == restart }
+            #expect(a.count == b.count, "restart \(restart): \(a.count) vs \(b.count) iterations")
+            #expect(a.map(\.changedLabels) == b.map(\.changedLabels), "restart \(restart)")
+        }
+        // Bounded E-steps ran and skipped most distances.
+        let bounded = elkan.iterationStats.filter { $0.distanceComputations < x.rows * k }
+        #expect(!bounded.isEmpty)
+        #expect(bounded.allSatisfy { $0.inertia == nil })
+        let computed = elkan.iterationStats.reduce(0) { $0 + $1.distanceComputations }
+        #expect(computed * 2 < elkan.iterationStats.count * x.rows * k, "\(computed) distances")
+    }
+
+    @Test("batched Elkan with bounded steps: identical results for 1, 2 and 4 threads")
+    func batchedElkanThreadIndependence() throws {
+        let x = Self.blobs(seed: 6, n: 6000, d: 24, centres: 10, spread: 3)
+        let fits = try [1, 2, 4].map { threads in
+            try KMeans.fit(x, configuration: .init(clusterCount: 16, initCount: 3, tolerance: 0, seed: 2, threads: threads, algorithm: .elkan))
+        }
+        #expect(fits[0].iterationStats.contains { $0.distanceComputations < x.rows * 16 }, "no bounded E-step ran")
+        for fit in fits.dropFirst() {
+            #expect(fit.labels == fits[0].labels)
+            #expect(fit.centers == fits[0].centers)
+            #expect(fit.inertia == fits[0].inertia)
+            #expect(fit.iterationStats == fits[0].iterationStats)
+        }
+    }
+
+    @Test("batched Elkan with fewer distinct points than k (relocations): terminates, inertia 0, notice")
+    func batchedElkanDuplicates() throws {
+        var rng = SplitMix64(seed: 12)
+        let distinct = (0..<20).map { _ in (0..<5).map { _ in Float(rng.nextGaussian()) } }
+        let x = Matrix((0..<400).map { distinct[$0 % 20] })
+        let result = try KMeans.fit(x, configuration: .init(clusterCount: 24, initCount: 3, maxIterations: 60, algorithm: .elkan))
+        #expect(result.inertia < 1e-6)
+        #expect(Set(result.labels).count == 20)
+        #expect(result.notices.contains { $0.contains("distinct") })
     }
 
     @Test("k-means++ of all restarts together picks the same seeds as one restart at a time", arguments: [1, 4, 13])

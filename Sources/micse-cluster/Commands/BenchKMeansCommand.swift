@@ -39,8 +39,8 @@ struct BenchKMeansCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Assignment step: lloyd (all restarts batched), elkan or hamerly.")
-    var kmeans: KMeansAlgorithm = .lloyd
+    @Option(help: "Assignment step: elkan (all restarts batched, with Elkan bounds from k = 12), lloyd (batched, every distance) or hamerly.")
+    var kmeans: KMeansAlgorithm = .elkan
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
@@ -81,6 +81,9 @@ struct BenchKMeansCommand: ParsableCommand {
                                         "inertia": result.inertia,
                                         "iterations": result.iterations,
                                         "total_iterations": result.iterationStats.count,
+                                        "iterations_per_restart": (0..<nInit).map { r in result.iterationStats.filter { $0.restart == r }.count },
+                                        "restart_inertias": result.restartInertias,
+                                        "seeding_s": result.seedingSeconds,
                                         "distance_fraction": Double(result.iterationStats.reduce(0) { $0 + $1.distanceComputations })
                                             / Double(max(1, result.iterationStats.count * data.rows * clusterCount))]
             var line = "micse k=\(clusterCount): \(String(format: "%.3f", median)) s (CPU \(String(format: "%.3f", cpuMedian)) s), inertia \(String(format: "%.6g", result.inertia))"
