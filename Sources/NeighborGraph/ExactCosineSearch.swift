@@ -189,16 +189,17 @@ public enum ExactCosineSearch {
                 if v >= lists.worst[row] { lists.offer(row: row, similarity: v, index: Int32(columnStart + c)) }
                 if v >= worstOfColumns[c] { lists.offer(row: columnStart + c, similarity: v, index: Int32(row)) }
             }
+            let rowWorst = SIMD16<Float>(repeating: lists.worst[row])   // only rises within the row: safe to reject against
             while c + 16 <= columnCount {
-                // v ≥ worst[row] or v ≥ worst[column] ⇔ v ≥ min(worst[row], worst[column]): a
-                // branch-free compare and OR over 16 lanes that LLVM vectorises; candidates are rare.
-                let rowWorst = lists.worst[row]
-                var hit: UInt32 = 0
-                for t in c..<(c + 16) {
-                    let bound = Swift.min(rowWorst, worstOfColumns[t])
-                    hit |= values[t] >= bound ? 1 : 0
+                // Is v ≥ worst[row] or v ≥ worst[column] anywhere in 16 lanes? Two vector compares
+                // and mask tests; candidates are rare. (Explicit SIMD compares of two vectors: LLVM
+                // compiled the equivalent scalar `hit |=` loop, and also `pointwiseMin` and a mask
+                // `.|`, lane by lane, which took a quarter of the exact search's time.)
+                let v = UnsafeRawPointer(values + c).loadUnaligned(as: SIMD16<Float>.self)
+                let columnWorst = UnsafeRawPointer(worstOfColumns + c).loadUnaligned(as: SIMD16<Float>.self)
+                if any(v .>= rowWorst) || any(v .>= columnWorst) {
+                    for t in c..<(c + 16) { offerBoth(t) }
                 }
-                if hit != 0 { for t in c..<(c + 16) { offerBoth(t) } }
                 c += 16
             }
             while c < columnCount { offerBoth(c); c += 1 }

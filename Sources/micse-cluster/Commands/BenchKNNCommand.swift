@@ -53,7 +53,7 @@ struct BenchKNNCommand: ParsableCommand {
     @Option(help: "NN-descent candidates per point (default: max(k, 20)).")
     var maxCandidates: Int?
 
-    @Option(help: "NN-descent trees (default: min(32, 5 + round(sqrt(N)/20))).")
+    @Option(help: "NN-descent trees (default: max(8, min(12, round(4·log10 N)))).")
     var trees: Int?
 
     @Option(help: "NN-descent leaf size of the initial trees (default: max(60, min(256, 5k))).")
