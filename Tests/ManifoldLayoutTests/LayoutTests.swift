@@ -63,9 +63,11 @@ struct SpectralInitializerTests {
         try #require(ConnectedComponents(graph).count == 1)
         let dense = SpectralInitializer.laplacianEigenvectors(graph, dimension: 2, denseLimit: 10_000)
         let d = try #require(dense.vectors)
-        let result = lanczosSmallest(NormalizedLaplacian(graph), count: 2, seed: 5, maxBasis: 400, maxRestarts: 2)
+        // A tight tolerance runs Lanczos long enough for converged Ritz pairs to spoil orthogonality.
+        let result = lanczosSmallest(NormalizedLaplacian(graph), count: 2, seed: 5, maxBasis: 400, maxRestarts: 2,
+                                     tolerance: 1e-9)
         #expect(result.converged)
-        #expect(result.residual <= 1e-4)
+        #expect(result.residual <= 1e-9)
         // The Ritz vectors span the dense 2-D eigenspace: ‖P y‖ ≈ 1 for the projector P on it.
         for c in 0..<2 {
             var projection = [0.0, 0.0], norm = 0.0
@@ -75,10 +77,10 @@ struct SpectralInitializerTests {
                 for e in 0..<2 { projection[e] += y * d[i * 2 + e] }
             }
             let captured = (projection[0] * projection[0] + projection[1] * projection[1]) / norm
-            #expect(captured > 1 - 1e-4, "Ritz vector \(c) leaves the eigenspace: \(captured)")
-            #expect(abs(result.values[c] - dense.values[c]) < 1e-6)
+            #expect(captured > 1 - 1e-8, "Ritz vector \(c) leaves the eigenspace: \(captured)")
+            #expect(abs(result.values[c] - dense.values[c]) < 1e-10)
         }
-        #expect(result.iterations > 60, "the test graph should need many steps (\(result.iterations))")
+        #expect(result.iterations > 60, "the test should need many steps (\(result.iterations))")
         #expect(result.reorthogonalizations > 0, "orthogonality must be lost and restored at least once")
         #expect(result.reorthogonalizations * 4 < result.iterations,
                 "\(result.reorthogonalizations) of \(result.iterations) steps reorthogonalised")
