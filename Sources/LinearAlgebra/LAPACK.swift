@@ -26,4 +26,36 @@ public enum LAPACK {
         guard info == 0 else { throw EigenError(info: info) }
         return (values, vectors)
     }
+
+    /// The `count` smallest eigenvalues (ascending) and their unit eigenvectors of the symmetric
+    /// tridiagonal matrix with `diagonal` (m) and `offDiagonal` (m − 1), via `LAPACKE_dstevr`
+    /// (MRRR, RANGE = "I"; O(m·count) work, no level-3 BLAS, so no BLAS threads are woken).
+    ///
+    /// - Returns: `values` (count) ascending and `vectors` (m × count, row-major), column j the
+    ///   eigenvector of `values[j]`.
+    public static func tridiagonalEigen(diagonal: [Double], offDiagonal: [Double], lowest count: Int) throws
+        -> (values: [Double], vectors: [Double]) {
+        let m = diagonal.count
+        precondition(offDiagonal.count == max(0, m - 1) && count >= 1 && count <= m, "tridiagonalEigen: bad sizes")
+        var d = diagonal, e = offDiagonal + [0]
+        var values = [Double](repeating: 0, count: m)
+        var vectors = [Double](repeating: 0, count: m * count)
+        var support = [Int32](repeating: 0, count: 2 * m)
+        var found: Int32 = 0
+        let info = d.withUnsafeMutableBufferPointer { pd in
+            e.withUnsafeMutableBufferPointer { pe in
+                values.withUnsafeMutableBufferPointer { pw in
+                    vectors.withUnsafeMutableBufferPointer { pz in
+                        support.withUnsafeMutableBufferPointer { ps in
+                            LAPACKE_dstevr(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "I")), Int32(m),
+                                           pd.baseAddress, pe.baseAddress, 0, 0, 1, Int32(count), 0, &found,
+                                           pw.baseAddress, pz.baseAddress, Int32(count), ps.baseAddress)
+                        }
+                    }
+                }
+            }
+        }
+        guard info == 0, Int(found) == count else { throw EigenError(info: info == 0 ? -1 : info) }
+        return (Array(values[0..<count]), vectors)
+    }
 }

@@ -14,7 +14,8 @@ import Foundation
 // Parallel and deterministic at once: the vertices are split into fixed contiguous chunks (the
 // split depends on n only), each chunk moves only its own vertices and reads every other vertex
 // from `snapshot`, the positions at the start of the epoch; each chunk draws its negative samples
-// from its own SplitMix64 stream (seed, epoch·chunks + chunk). The result is therefore identical
+// from its own SplitMix64 stream (seed, epoch·chunks + chunk), two 32-bit samples per output
+// (`NegativeSampler`). The result is therefore identical
 // for any thread count. umap-learn moves both ends of a sampled edge (j moves towards k, k towards
 // j); here the symmetric graph holds both (j, k) and (k, j) with the same schedule, so the owner
 // of j applies the attraction towards k's snapshot with weight 2 and k's owner does the same for
@@ -117,7 +118,7 @@ func optimizeEpochChunk(vertices: Range<Int>, parameters p: EpochParameters,
                         epochsPerSample: UnsafePointer<Double>, epochsPerNegativeSample: UnsafePointer<Double>,
                         epochOfNextSample: UnsafeMutablePointer<Double>,
                         epochOfNextNegativeSample: UnsafeMutablePointer<Double>,
-                        rng: inout SplitMix64) {
+                        sampler: inout NegativeSampler) {
     let dim = p.dimension
     let n = Double(p.epoch)
     let twoAB = 2 * p.a * p.b
@@ -144,7 +145,7 @@ func optimizeEpochChunk(vertices: Range<Int>, parameters p: EpochParameters,
             let ratio = (n - epochOfNextNegativeSample[e]) / epochsPerNegativeSample[e]
             let negatives = ratio.isFinite ? Int(ratio) : 0   // 0 when the negative sample rate is 0
             for _ in 0..<max(0, negatives) {
-                let k = rng.nextInt(below: p.pointCount)
+                let k = sampler.index(below: p.pointCount)
                 if k == j { continue }
                 let other = snapshot + k * dim
                 var d2: Float = 0
@@ -168,12 +169,17 @@ func optimizeEpochChunk(vertices: Range<Int>, parameters p: EpochParameters,
 /// *per vertex*, but organised for instruction-level parallelism. A vertex only moves itself and
 /// reads every other vertex from `snapshot`, so its steps form one serial chain (≈ 100 cycles of
 /// latency each: distance, `powb`, a division, clip) that is independent of every other vertex's
-/// chain. The kernel therefore runs in two phases:
+/// chain. The kernel therefore runs in phases:
 ///
-/// 1. *Plan*: walk the chunk's edges in CSR order, advance the schedule, and draw the negative
-///    samples from `rng` (in vertex order, as `optimizeEpochChunk` does). Each vertex gets a list
-///    of steps: `~k` = attract towards k (weight 2), `k` = repel from k. Nothing here reads a position.
-/// 2. *Apply*: `planarLaneCount` (16) vertices are advanced in lockstep, one step each per round,
+/// 1. *Due edges*: one branch-free pass over the chunk's edges in CSR order writes the index of
+///    every edge whose sample is due (`epochOfNextSample ≤ n`, about a third of them) to
+///    `workspace.due`, and where each vertex's due edges start. (A branch here mispredicts on most
+///    due edges: which edges are due changes from epoch to epoch.)
+/// 2. *Plan*: walk the due edges (in CSR order, so grouped by vertex), advance the schedule, and
+///    draw the negative samples from `sampler` (in vertex order, as `optimizeEpochChunk` does). Each
+///    vertex gets a list of steps: `~k` = attract towards k (weight 2), `k` = repel from k. Nothing
+///    here reads a position.
+/// 3. *Apply*: `planarLaneCount` (16) vertices are advanced in lockstep, one step each per round,
 ///    as four SSE vectors of four lanes, so the out-of-order core overlaps their chains; a lane
 ///    whose vertex is done takes the next vertex.
 ///
@@ -184,13 +190,14 @@ func optimizeEpochChunk(vertices: Range<Int>, parameters p: EpochParameters,
 ///   - embedding: (n, 2) row-major; rows of `vertices` are updated in place (OUT).
 ///   - snapshot: (n, 2) positions at the start of the epoch (IN).
 ///   - rowOffsets/columns: the CSR graph (IN); schedule arrays are indexed by edge (IN/OUT).
+///   - workspace: this chunk's scratch buffers (`PlanarWorkspace.chunk`), reused every epoch.
 func optimizePlanarEpochChunk(vertices: Range<Int>, parameters p: EpochParameters,
                               embedding: UnsafeMutablePointer<Float>, snapshot: UnsafePointer<Float>,
                               rowOffsets: UnsafePointer<Int>, columns: UnsafePointer<Int32>,
                               epochsPerSample: UnsafePointer<Double>, epochsPerNegativeSample: UnsafePointer<Double>,
                               epochOfNextSample: UnsafeMutablePointer<Double>,
                               epochOfNextNegativeSample: UnsafeMutablePointer<Double>,
-                              rng: inout SplitMix64) {
+                              workspace: PlanarChunkWorkspace, sampler: inout NegativeSampler) {
     guard !vertices.isEmpty else { return }
     let n = Double(p.epoch)
     // Negative samples due for edge e this epoch (umap-learn: int() truncates towards 0; 0 when the
@@ -200,45 +207,135 @@ func optimizePlanarEpochChunk(vertices: Range<Int>, parameters p: EpochParameter
         let ratio = (n - epochOfNextNegativeSample[e]) / epochsPerNegativeSample[e]
         return ratio.isFinite ? Int(ratio) : 0
     }
-    // Phase 1 writes each drawn sample before deciding to keep it, hence the + 1 below.
+    // Phase 2 writes each drawn sample before deciding to keep it, hence the + 1 in the capacity.
     // Steps per due edge: 1 attraction plus at most 2·rate + 1 negative samples. (After a sample
     // at epoch n, n − nextNegative ∈ [0, eps/rate); the next sample comes before n + eps + 1, so it
     // draws fewer than (eps + 1)/(eps/rate) + 1 ≤ 2·rate + 1 negatives, as eps ≥ 1.) The limit
     // below has one step of slack and is enforced, so a rounding corner cannot overrun the plan.
     let maxNegatives = p.maxNegativesPerSample
-    let capacity = (rowOffsets[vertices.upperBound] - rowOffsets[vertices.lowerBound]) * (1 + maxNegatives) + 1
-    guard capacity > 0 else { return }
-    withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { steps in
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: vertices.count + 1) { stepOffsets in
-            let plan = steps.baseAddress!, offsets = stepOffsets.baseAddress!
-            // Phase 1: the plan (the stream is copied to a local so that it stays in a register).
-            var random = rng
-            defer { rng = random }
-            var c = 0
-            for (v, j) in vertices.enumerated() {
-                offsets[v] = c
-                for e in rowOffsets[j]..<rowOffsets[j + 1] {
-                    guard epochOfNextSample[e] <= n else { continue }
-                    plan[c] = ~columns[e]; c += 1
-                    epochOfNextSample[e] += epochsPerSample[e]
-                    let negatives = min(negativeCount(e), maxNegatives)
-                    if negatives > 0 {
-                        for _ in 0..<negatives {
-                            // Written always, kept unless it is the head itself (no branch to mispredict).
-                            let k = random.nextInt(below: p.pointCount)
-                            plan[c] = Int32(truncatingIfNeeded: k)
-                            c += k != j ? 1 : 0
-                        }
-                    }
-                    // As umap-learn, also when int() truncated a negative count towards 0.
-                    if negatives != 0 { epochOfNextNegativeSample[e] += Double(negatives) * epochsPerNegativeSample[e] }
+    let plan = workspace.steps, offsets = workspace.stepOffsets
+    let due = workspace.due, dueStarts = workspace.dueStarts
+    let firstEdge = rowOffsets[vertices.lowerBound]
+    // Phase 1: due edges (chunk-local indices), branch-free: every index is written, and the count
+    // advances by 1 when due. Both epochs are non-negative doubles, whose bit patterns order as
+    // their values, so `next ≤ n` is the sign bit of the integer difference (the compiler turns a
+    // Bool-to-Int conversion back into a branch).
+    let epochBits = Int64(bitPattern: n.bitPattern)
+    let edgeCount = rowOffsets[vertices.upperBound] - firstEdge
+    UnsafeRawPointer(epochOfNextSample + firstEdge).withMemoryRebound(to: Int64.self, capacity: edgeCount) { nextBits in
+        var d = 0, local = 0
+        for (v, j) in vertices.enumerated() {
+            dueStarts[v] = d
+            let end = rowOffsets[j + 1] &- firstEdge
+            while local < end {
+                due[d] = Int32(truncatingIfNeeded: local)
+                d &+= 1 &- Int(truncatingIfNeeded: UInt64(bitPattern: epochBits &- nextBits[local]) >> 63)
+                local &+= 1
+            }
+        }
+        dueStarts[vertices.count] = d
+    }
+    // Phase 2: the plan (the sampler is copied to a local so that it stays in registers).
+    var random = sampler
+    defer { sampler = random }
+    var c = 0
+    for v in 0..<vertices.count {
+        offsets[v] = c
+        let j = vertices.lowerBound + v
+        for t in dueStarts[v]..<dueStarts[v + 1] {
+            let e = firstEdge + Int(due[t])
+            plan[c] = ~columns[e]; c += 1
+            epochOfNextSample[e] += epochsPerSample[e]
+            let negatives = min(negativeCount(e), maxNegatives)
+            if negatives > 0 {
+                for _ in 0..<negatives {
+                    // Written always, kept unless it is the head itself (no branch to mispredict).
+                    let k = random.index(below: p.pointCount)
+                    plan[c] = Int32(truncatingIfNeeded: k)
+                    c += k != j ? 1 : 0
                 }
             }
-            offsets[vertices.count] = c
-            // Phase 2: apply.
-            applyPlanarSteps(plan: plan, offsets: offsets, firstVertex: vertices.lowerBound, vertexCount: vertices.count,
-                             parameters: p, embedding: embedding, snapshot: snapshot)
+            // As umap-learn, also when int() truncated a negative count towards 0.
+            if negatives != 0 { epochOfNextNegativeSample[e] += Double(negatives) * epochsPerNegativeSample[e] }
         }
+    }
+    offsets[vertices.count] = c
+    // Phase 3: apply.
+    applyPlanarSteps(plan: plan, offsets: offsets, firstVertex: vertices.lowerBound, vertexCount: vertices.count,
+                     parameters: p, embedding: embedding, snapshot: snapshot)
+}
+
+/// Scratch buffers of one chunk for `optimizePlanarEpochChunk` (views into a `PlanarWorkspace`).
+struct PlanarChunkWorkspace {
+    /// Steps of the epoch's plan: (1 + maxNegativesPerSample) per edge of the chunk, + 1.
+    let steps: UnsafeMutablePointer<Int32>
+    /// Where each vertex's steps start (vertices + 1).
+    let stepOffsets: UnsafeMutablePointer<Int>
+    /// Chunk-local indices of the due edges (one per edge of the chunk).
+    let due: UnsafeMutablePointer<Int32>
+    /// Where each vertex's due edges start (vertices + 1).
+    let dueStarts: UnsafeMutablePointer<Int>
+}
+
+/// The scratch memory of all chunks of a layout run, allocated once (not per epoch) and left
+/// uninitialised: every entry is written before it is read within an epoch.
+final class PlanarWorkspace: @unchecked Sendable {
+    private let steps: UnsafeMutablePointer<Int32>
+    private let due: UnsafeMutablePointer<Int32>
+    private let offsets: UnsafeMutablePointer<Int>
+    private let stepsPerEdge: Int
+    private let rowOffsets: [Int]
+    private let chunkCount: Int
+    private let pointCount: Int
+
+    init(rowOffsets: [Int], chunkCount: Int, maxNegativesPerSample: Int) {
+        let n = rowOffsets.count - 1, edges = rowOffsets[n]
+        self.rowOffsets = rowOffsets
+        self.chunkCount = chunkCount
+        self.pointCount = n
+        stepsPerEdge = 1 + maxNegativesPerSample
+        steps = .allocate(capacity: edges * stepsPerEdge + chunkCount)
+        due = .allocate(capacity: max(1, edges))
+        offsets = .allocate(capacity: 2 * (n + chunkCount))
+    }
+
+    deinit {
+        steps.deallocate(); due.deallocate(); offsets.deallocate()
+    }
+
+    /// The disjoint buffers of chunk `chunk` (vertices `chunkRange(chunk, of: chunkCount, count: n)`).
+    func chunk(_ chunk: Int) -> PlanarChunkWorkspace {
+        let vertices = chunkRange(chunk, of: chunkCount, count: pointCount)
+        let firstEdge = rowOffsets[vertices.lowerBound]
+        let vertexBase = 2 * (vertices.lowerBound + chunk)
+        return PlanarChunkWorkspace(steps: steps + firstEdge * stepsPerEdge + chunk,
+                                    stepOffsets: offsets + vertexBase,
+                                    due: due + firstEdge,
+                                    dueStarts: offsets + vertexBase + vertices.count + 1)
+    }
+}
+
+/// Uniform vertex indices for negative sampling: each SplitMix64 output gives two 32-bit draws,
+/// mapped to 0..<bound by Lemire's multiply-shift ((x·bound) >> 32; bound < 2³¹ as vertex indices
+/// are Int32). Half the generator work of one 64-bit draw per sample.
+struct NegativeSampler {
+    var rng: SplitMix64
+    private var spare: UInt64 = 0
+    private var hasSpare = false
+
+    init(_ rng: SplitMix64) { self.rng = rng }
+
+    @inline(__always)
+    mutating func index(below bound: Int) -> Int {
+        let bits: UInt64
+        if hasSpare {
+            bits = spare >> 32
+        } else {
+            spare = rng.next()
+            bits = spare & 0xFFFF_FFFF
+        }
+        hasSpare.toggle()
+        return Int(truncatingIfNeeded: (bits &* UInt64(truncatingIfNeeded: bound)) >> 32)
     }
 }
 

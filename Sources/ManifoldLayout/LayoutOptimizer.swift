@@ -59,6 +59,9 @@ public struct LayoutOptimizer: Sendable {
         let end = min(untilEpoch, epochCount)
         guard epoch < end, n > 0 else { return }
         var snapshot = embedding
+        let workspace = dimension == 2
+            ? PlanarWorkspace(rowOffsets: graph.rowOffsets, chunkCount: chunkCount, maxNegativesPerSample: 2 * negativeSampleRate + 2)
+            : nil
         let reportEvery = max(1, epochCount / 100)
         let chunks = chunkCount
         while epoch < end {
@@ -84,20 +87,20 @@ public struct LayoutOptimizer: Sendable {
                                             let seed = self.seed
                                             parallelFor(chunks: chunks, threads: threads) { chunk in
                                                 let (embP, snapP, offP, colP, epsP, negP, nextP, nextNegP) = box.value
-                                                var rng = SplitMix64.derived(from: seed, stream: epochIndex &* UInt64(chunks) &+ UInt64(chunk))
+                                                var sampler = NegativeSampler(SplitMix64.derived(from: seed, stream: epochIndex &* UInt64(chunks) &+ UInt64(chunk)))
                                                 let vertices = chunkRange(chunk, of: chunks, count: n)
-                                                if parameters.dimension == 2 {
+                                                if let workspace {
                                                     optimizePlanarEpochChunk(vertices: vertices, parameters: parameters,
                                                                              embedding: embP, snapshot: snapP, rowOffsets: offP, columns: colP,
                                                                              epochsPerSample: epsP, epochsPerNegativeSample: negP,
                                                                              epochOfNextSample: nextP, epochOfNextNegativeSample: nextNegP,
-                                                                             rng: &rng)
+                                                                             workspace: workspace.chunk(chunk), sampler: &sampler)
                                                 } else {
                                                     optimizeEpochChunk(vertices: vertices, parameters: parameters,
                                                                        embedding: embP, snapshot: snapP, rowOffsets: offP, columns: colP,
                                                                        epochsPerSample: epsP, epochsPerNegativeSample: negP,
                                                                        epochOfNextSample: nextP, epochOfNextNegativeSample: nextNegP,
-                                                                       rng: &rng)
+                                                                       sampler: &sampler)
                                                 }
                                             }
                                         }

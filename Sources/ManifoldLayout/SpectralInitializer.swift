@@ -12,11 +12,13 @@ import MicseSupport
 //
 // Solvers:
 // - n ≤ `denseLimit`: the dense L through LAPACK dsyevd (`LAPACK.symmetricEigen`).
-// - larger: Lanczos on L with full reorthogonalisation, in the subspace orthogonal to u (the
-//   trivial eigenvector is known exactly and projected out, so the wanted pairs are the
-//   *smallest* Ritz pairs), tridiagonal Rayleigh–Ritz by LAPACK, converged when every wanted
-//   residual ‖L y − θ y‖ = |β_m s_mi| ≤ 1e-4 (umap-learn asks ARPACK for tol 1e-4); explicit restarts from the sum of the wanted Ritz
-//   vectors when the basis is full. Bounded: at most `maxRestarts` × basis matvecs.
+// - larger: Lanczos on L with partial reorthogonalisation (Simon 1984, see `Lanczos.swift`), in
+//   the subspace orthogonal to u (the trivial eigenvector is known exactly and projected out, so the
+//   wanted pairs are the *smallest* Ritz pairs), tridiagonal Rayleigh–Ritz by LAPACK dstevr every
+//   5 steps, converged when every wanted explicit residual ‖L y − θ y‖ ≤ 1e-4 (umap-learn asks
+//   ARPACK for tol 1e-4); the sparse products are split over the threads by rows (same result for
+//   any thread count). Explicit restarts from the sum of the wanted Ritz vectors when the basis is
+//   full. Bounded: at most (`maxRestarts` + 1) × basis matvecs.
 // Each eigenvector's sign is fixed so that its largest-magnitude entry is positive (scikit-learn's
 // `_deterministic_vector_sign_flip`), so the initialisation does not depend on the solver's start.
 //
@@ -64,7 +66,8 @@ public enum SpectralInitializer {
     ///
     /// - Returns: `nil` vectors when the solve failed (LAPACK error, or residual above 1e-3).
     public static func laplacianEigenvectors(_ graph: SparseGraph, dimension: Int, denseLimit: Int = 2_000,
-                                             seed: UInt64 = 0, maxBasis: Int = 200, maxRestarts: Int = 12)
+                                             seed: UInt64 = 0, maxBasis: Int = 400, maxRestarts: Int = 12,
+                                             threads: Int = 1)
         -> (vectors: [Double]?, values: [Double], status: SpectralSolveStatus) {
         let n = graph.pointCount
         precondition(n > dimension + 1, "laplacianEigenvectors needs more than dimension + 1 vertices")
@@ -88,7 +91,8 @@ public enum SpectralInitializer {
             fixSigns(&out, rows: n, columns: dimension)
             return (out, Array(values[1...dimension]), .dense)
         }
-        let result = lanczosSmallest(operatorL, count: dimension, seed: seed, maxBasis: maxBasis, maxRestarts: maxRestarts)
+        let result = lanczosSmallest(operatorL, count: dimension, seed: seed, maxBasis: maxBasis, maxRestarts: maxRestarts,
+                                     threads: threads)
         if result.converged {
             var v = result.vectors
             fixSigns(&v, rows: n, columns: dimension)
@@ -107,8 +111,9 @@ public enum SpectralInitializer {
     /// - Parameters:
     ///   - data: the rows the graph was built on (n, D), for component centroids; may be nil.
     ///   - seed: stream for the small random parts (tiny components, Lanczos start vectors).
+    ///   - threads: threads for the sparse matrix–vector products (the result does not depend on it).
     public static func initialize(graph: SparseGraph, data: Matrix?, dimension: Int, denseLimit: Int = 2_000,
-                                  seed: UInt64) -> SpectralInitialization {
+                                  seed: UInt64, threads: Int = 1) -> SpectralInitialization {
         let n = graph.pointCount
         let components = ConnectedComponents(graph)
         var rng = SplitMix64.derived(from: seed, stream: 0x5bec)
@@ -117,7 +122,7 @@ public enum SpectralInitializer {
                 return SpectralInitialization(coordinates: nil, failureReason: "only \(n) points for a \(dimension)-D spectral layout",
                                               componentCount: 1, largestComponentStatus: nil, randomComponents: 0, converged: false)
             }
-            let solved = laplacianEigenvectors(graph, dimension: dimension, denseLimit: denseLimit, seed: rng.next())
+            let solved = laplacianEigenvectors(graph, dimension: dimension, denseLimit: denseLimit, seed: rng.next(), threads: threads)
             guard let vectors = solved.vectors else {
                 return SpectralInitialization(coordinates: nil, failureReason: failureText(solved.status),
                                               componentCount: 1, largestComponentStatus: solved.status, randomComponents: 0, converged: false)
@@ -149,7 +154,7 @@ public enum SpectralInitializer {
                 for (local, v) in vertices.enumerated() { localIndex[v] = Int32(local) }
                 let sub = graph.induced(by: vertices, localIndex: localIndex)
                 for v in vertices { localIndex[v] = -1 }
-                let solved = laplacianEigenvectors(sub, dimension: dimension, denseLimit: denseLimit, seed: rng.next())
+                let solved = laplacianEigenvectors(sub, dimension: dimension, denseLimit: denseLimit, seed: rng.next(), threads: threads)
                 if label == largest { largestStatus = solved.status }
                 if !isConverged(solved.status) { allConverged = false }
                 if let vectors = solved.vectors {
@@ -308,18 +313,39 @@ struct NormalizedLaplacian {
         trivial = root.map { norm > 0 ? $0 / norm : 0 }
     }
 
-    /// y ← L x.
-    func apply(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+    /// y ← L x, rows split over `threads` (each row is summed in the same order whatever the split,
+    /// so the result does not depend on the thread count).
+    func apply(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, threads: Int = 1) {
+        let n = graph.pointCount
         graph.rowOffsets.withUnsafeBufferPointer { offsets in
             graph.columns.withUnsafeBufferPointer { columns in
                 normalizedWeights.withUnsafeBufferPointer { w in
-                    for i in 0..<graph.pointCount {
-                        var s = 0.0
-                        for e in offsets[i]..<offsets[i + 1] { s += w[e] * x[Int(columns[e])] }
-                        y[i] = x[i] - s
+                    let parts = threads > 1 && graph.edgeCount >= 50_000 ? threads : 1
+                    let box = UnsafeSendableBox((offsets.baseAddress!, columns.baseAddress!, w.baseAddress!, x, y))
+                    parallelFor(chunks: parts, threads: parts) { part in
+                        let (o, c, wp, xp, yp) = box.value
+                        laplacianRows(chunkRange(part, of: parts, count: n), offsets: o, columns: c, weights: wp, x: xp, y: yp)
                     }
                 }
             }
         }
+    }
+}
+
+/// y_i = x_i − Σ_e w_e x_{col(e)} for the rows in `rows` (two accumulators per row, fixed order).
+@inline(__always)
+private func laplacianRows(_ rows: Range<Int>, offsets: UnsafePointer<Int>, columns: UnsafePointer<Int32>,
+                           weights: UnsafePointer<Double>, x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
+    for i in rows {
+        var s0 = 0.0, s1 = 0.0
+        var e = offsets[i]
+        let end = offsets[i + 1]
+        while e + 2 <= end {
+            s0 += weights[e] * x[Int(columns[e])]
+            s1 += weights[e + 1] * x[Int(columns[e + 1])]
+            e += 2
+        }
+        if e < end { s0 += weights[e] * x[Int(columns[e])] }
+        y[i] = x[i] - (s0 + s1)
     }
 }

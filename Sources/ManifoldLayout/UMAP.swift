@@ -180,7 +180,7 @@ public struct UMAP: Sendable {
         var initial: [Float]? = nil
         if config.initialization == .spectral {
             let spectral = SpectralInitializer.initialize(graph: graph, data: unique, dimension: dimension,
-                                                          denseLimit: config.denseSpectralLimit, seed: initSeed)
+                                                          denseLimit: config.denseSpectralLimit, seed: initSeed, threads: threads)
             result.componentCount = spectral.componentCount
             result.spectralStatus = spectral.largestComponentStatus
             result.spectralConverged = spectral.converged

@@ -49,6 +49,75 @@ struct SpectralInitializerTests {
         }
     }
 
+    /// A connected 3,000-point graph of overlapping blobs (slow Lanczos convergence: ~100+ steps).
+    func overlappingBlobGraph() -> SparseGraph {
+        var rng = SplitMix64(seed: 21)
+        let centres = (0..<5).map { _ in (0..<8).map { _ in rng.nextDouble() * 3 - 1.5 } }
+        let (data, _) = blobs(centers: centres, perCluster: 600, scale: 1.2, seed: 21)
+        return FuzzySimplicialSet.build(bruteForceKNN(data, k: 14)).graph
+    }
+
+    @Test("partial reorthogonalisation: matches the dense eigenvectors, reorthogonalising only a few steps")
+    func partialReorthogonalization() throws {
+        let graph = overlappingBlobGraph()
+        try #require(ConnectedComponents(graph).count == 1)
+        let dense = SpectralInitializer.laplacianEigenvectors(graph, dimension: 2, denseLimit: 10_000)
+        let d = try #require(dense.vectors)
+        // A tight tolerance runs Lanczos long enough for converged Ritz pairs to spoil orthogonality.
+        let result = lanczosSmallest(NormalizedLaplacian(graph), count: 2, seed: 5, maxBasis: 400, maxRestarts: 2,
+                                     tolerance: 1e-9)
+        #expect(result.converged)
+        #expect(result.residual <= 1e-9)
+        // The Ritz vectors span the dense 2-D eigenspace: ‖P y‖ ≈ 1 for the projector P on it.
+        for c in 0..<2 {
+            var projection = [0.0, 0.0], norm = 0.0
+            for i in 0..<graph.pointCount {
+                let y = result.vectors[i * 2 + c]
+                norm += y * y
+                for e in 0..<2 { projection[e] += y * d[i * 2 + e] }
+            }
+            let captured = (projection[0] * projection[0] + projection[1] * projection[1]) / norm
+            #expect(captured > 1 - 1e-8, "Ritz vector \(c) leaves the eigenspace: \(captured)")
+            #expect(abs(result.values[c] - dense.values[c]) < 1e-10)
+        }
+        #expect(result.iterations > 60, "the test should need many steps (\(result.iterations))")
+        #expect(result.reorthogonalizations > 0, "orthogonality must be lost and restored at least once")
+        #expect(result.reorthogonalizations * 4 < result.iterations,
+                "\(result.reorthogonalizations) of \(result.iterations) steps reorthogonalised")
+    }
+
+    @Test("spectral initialisation is bit-identical on 1 and 2 threads")
+    func spectralThreadIndependent() throws {
+        let graph = overlappingBlobGraph()
+        try #require(graph.edgeCount >= 50_000, "the row-parallel product must be exercised")
+        let one = SpectralInitializer.initialize(graph: graph, data: nil, dimension: 2, denseLimit: 0, seed: 3, threads: 1)
+        let two = SpectralInitializer.initialize(graph: graph, data: nil, dimension: 2, denseLimit: 0, seed: 3, threads: 2)
+        let a = try #require(one.coordinates), b = try #require(two.coordinates)
+        #expect(a == b)
+        #expect(one.converged)
+    }
+
+    @Test("tridiagonal eigensolver (dstevr) agrees with the dense one")
+    func tridiagonalEigen() throws {
+        var rng = SplitMix64(seed: 8)
+        let m = 40
+        let diagonal = (0..<m).map { _ in rng.nextDouble() * 2 }
+        let off = (0..<(m - 1)).map { _ in rng.nextDouble() - 0.5 }
+        var dense = [Double](repeating: 0, count: m * m)
+        for i in 0..<m {
+            dense[i * m + i] = diagonal[i]
+            if i + 1 < m { dense[i * m + i + 1] = off[i]; dense[(i + 1) * m + i] = off[i] }
+        }
+        let full = try LAPACK.symmetricEigen(dense, n: m)
+        let lowest = try LAPACK.tridiagonalEigen(diagonal: diagonal, offDiagonal: off, lowest: 3)
+        for c in 0..<3 {
+            #expect(abs(full.values[c] - lowest.values[c]) < 1e-12)
+            var dot = 0.0
+            for i in 0..<m { dot += full.vectors[i * m + c] * lowest.vectors[i * 3 + c] }
+            #expect(abs(abs(dot) - 1) < 1e-10)
+        }
+    }
+
     @Test("disconnected graph: components are laid out apart")
     func multiComponentSeparates() throws {
         // Three far-apart cosine directions → no kNN edges between groups.
