@@ -4,8 +4,11 @@ import CLAPACKE
 /// the UMAP spectral initialisation, and the whole Laplacian when N is small).
 public enum LAPACK {
     public struct EigenError: Error, CustomStringConvertible, Sendable {
+        /// The LAPACK routine that failed (dsyevd or dstevr).
+        public let routine: String
         public let info: Int32
-        public var description: String { "LAPACK dsyevd failed (info \(info))" }
+        public init(routine: String = "dsyevd", info: Int32) { self.routine = routine; self.info = info }
+        public var description: String { "LAPACK \(routine) failed (info \(info))" }
     }
 
     /// Eigenvalues (ascending) and eigenvectors of the symmetric `n × n` matrix `a` (row-major,
@@ -55,7 +58,7 @@ public enum LAPACK {
                 }
             }
         }
-        guard info == 0, Int(found) == count else { throw EigenError(info: info == 0 ? -1 : info) }
+        guard info == 0, Int(found) == count else { throw EigenError(routine: "dstevr", info: info == 0 ? -1 : info) }
         return (Array(values[0..<count]), vectors)
     }
 }
