@@ -114,10 +114,13 @@ extension BertEncoder {
                                                  configuration: configuration)
                 while let b = queue.take() {
                     let batch = PackedBatch(sequences: sequences, rows: plan[b])
-                    forward(batch, workspace: workspace)
+                    // CLS pooling reads one row per sequence: the last layer computes only those (row s).
+                    let firstTokensOnly = options.pooling == .cls && !layers.isEmpty
+                    forward(batch, workspace: workspace, firstTokensOnly: firstTokensOnly)
                     for s in 0..<batch.sequenceCount {
-                        poolSequence(workspace.hidden, width: h, start: batch.offsets[s],
-                                     length: batch.offsets[s + 1] - batch.offsets[s], pooling: options.pooling,
+                        let start = firstTokensOnly ? s : batch.offsets[s]
+                        let length = firstTokensOnly ? 1 : batch.offsets[s + 1] - batch.offsets[s]
+                        poolSequence(workspace.hidden, width: h, start: start, length: length, pooling: options.pooling,
                                      out: base.value + batch.rows[s] * h)
                     }
                     progress.progress(stage: "embed", done: queue.finish(batch.sequenceCount), total: total)

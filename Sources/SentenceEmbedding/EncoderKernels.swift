@@ -267,18 +267,20 @@ func softmaxRows(_ s: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride
 ///   - qkv: (T, 3H), biases already added: columns [0, H) are Q, [H, 2H) K, [2H, 3H) V; head `head`
 ///     uses the d columns from head·d of each.
 ///   - start, length: the sequence's first token row and L.
-///   - context: (T, H) output, columns [head·d, (head + 1)·d) of the sequence's rows.
+///   - queries: how many of the sequence's first queries attend (L, or 1 for the [CLS] row alone).
+///   - context: output rows (row stride H) for those queries, columns [head·d, (head + 1)·d).
 ///   - scores: scratch of at least L² values.
 func attentionHead(qkv: UnsafeMutablePointer<Float>, hidden: Int, headSize d: Int, head: Int,
-                   start: Int, length: Int, context: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>) {
+                   start: Int, length: Int, queries: Int, context: UnsafeMutablePointer<Float>,
+                   scores: UnsafeMutablePointer<Float>) {
     let stride = 3 * hidden
     let base = qkv + start * stride + head * d
     let q = base, k = base + hidden, v = base + 2 * hidden
-    BLAS.sgemm(.noTranspose, .transpose, m: length, n: length, k: d, alpha: 1 / Float(d).squareRoot(),
+    BLAS.sgemm(.noTranspose, .transpose, m: queries, n: length, k: d, alpha: 1 / Float(d).squareRoot(),
                a: q, lda: stride, b: k, ldb: stride, c: scores, ldc: length)
-    softmaxRows(scores, rows: length, width: length, stride: length)
-    BLAS.sgemm(.noTranspose, .noTranspose, m: length, n: d, k: length, a: scores, lda: length,
-               b: v, ldb: stride, c: context + start * hidden + head * d, ldc: hidden)
+    softmaxRows(scores, rows: queries, width: length, stride: length)
+    BLAS.sgemm(.noTranspose, .noTranspose, m: queries, n: d, k: length, a: scores, lda: length,
+               b: v, ldb: stride, c: context + head * d, ldc: hidden)
 }
 
 // MARK: - Pooling
