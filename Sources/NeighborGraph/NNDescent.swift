@@ -151,7 +151,7 @@ struct ProposedUpdate { var p: Int32; var q: Int32; var distance: Float }
 /// ("new") and q after p is compared, and recorded if it would enter p's or q's list as they stand.
 /// Pairs already listed both ways are not recorded.
 ///
-/// Distances come four at a time from `dotProducts` (one row against four), straight from the
+/// Distances come eight at a time from `dotProducts` (two rows against four), straight from the
 /// data rows. (A GEMM per join, after gathering the rows, was slower: OpenBLAS spends ~8 µs per
 /// call on shapes like 20 × 20 × 384, and computes the whole square instead of the pairs.)
 ///
@@ -161,23 +161,43 @@ struct ProposedUpdate { var p: Int32; var q: Int32; var distance: Float }
 func joinCandidates(_ members: UnsafePointer<Int32>, newCount: Int, count: Int, lists: NeighborLists,
                     x: UnsafePointer<Float>, dimension d: Int, into out: inout [ProposedUpdate]) {
     precondition(newCount <= count)
-    for a in 0..<newCount {
-        let p = Int(members[a]), thresholdP = lists.threshold(p)
+    @inline(__always)
+    func consider(_ p: Int, _ thresholdP: Float, _ q: Int, _ similarity: Float) {
+        let distance = max(0, 1 - similarity)
+        guard distance <= thresholdP || distance <= lists.threshold(q), p != q else { return }
+        if lists.contains(row: p, index: Int32(q)) && lists.contains(row: q, index: Int32(p)) { return }
+        out.append(ProposedUpdate(p: Int32(p), q: Int32(q), distance: distance))
+    }
+    @inline(__always) func row(_ b: Int) -> UnsafePointer<Float> { x + Int(members[b]) * d }
+    var a = 0
+    // Two new members at a time (p₀ = members[a], p₁ = members[a + 1]) against the members after
+    // p₀, four at a time; p₁'s lanes at or before its own position are ignored.
+    while a + 1 < newCount {
+        let p0 = Int(members[a]), p1 = Int(members[a + 1])
+        let threshold0 = lists.threshold(p0), threshold1 = lists.threshold(p1)
         var b = a + 1
         while b < count {
             // A short last group repeats its last member; the extra lanes are ignored.
             let lanes = min(4, count - b), last = b + lanes - 1
-            let similarities = dotProducts(x + p * d, x + Int(members[b]) * d,
-                                           x + Int(members[min(b + 1, last)]) * d,
-                                           x + Int(members[min(b + 2, last)]) * d,
-                                           x + Int(members[last]) * d, dimension: d)
+            let (first, second) = dotProducts(x + p0 * d, x + p1 * d, row(b), row(min(b + 1, last)),
+                                              row(min(b + 2, last)), row(last), dimension: d)
             for lane in 0..<lanes {
                 let q = Int(members[b + lane])
-                let distance = max(0, 1 - similarities[lane])
-                guard distance <= thresholdP || distance <= lists.threshold(q), p != q else { continue }
-                if lists.contains(row: p, index: Int32(q)) && lists.contains(row: q, index: Int32(p)) { continue }
-                out.append(ProposedUpdate(p: Int32(p), q: Int32(q), distance: distance))
+                consider(p0, threshold0, q, first[lane])
+                if b + lane > a + 1 { consider(p1, threshold1, q, second[lane]) }
             }
+            b += 4
+        }
+        a += 2
+    }
+    if a < newCount {
+        let p = Int(members[a]), thresholdP = lists.threshold(p)
+        var b = a + 1
+        while b < count {
+            let lanes = min(4, count - b), last = b + lanes - 1
+            let similarities = dotProducts(x + p * d, row(b), row(min(b + 1, last)), row(min(b + 2, last)), row(last),
+                                           dimension: d)
+            for lane in 0..<lanes { consider(p, thresholdP, Int(members[b + lane]), similarities[lane]) }
             b += 4
         }
     }

@@ -89,4 +89,16 @@ struct NNDescentTests {
             }
         }
     }
+
+    @Test("two rows against four give each row's four-lane results bit for bit", arguments: [1, 7, 8, 33, 384])
+    func twoByFourDotProducts(dimension: Int) {
+        let data = TestData.uniform(rows: 6, columns: dimension, seed: UInt64(100 + dimension))
+        data.withUnsafeBufferPointer { buffer in
+            let x = buffer.baseAddress!
+            let ys = (2..<6).map { x + $0 * dimension }
+            let (first, second) = dotProducts(x, x + dimension, ys[0], ys[1], ys[2], ys[3], dimension: dimension)
+            #expect(first == dotProducts(x, ys[0], ys[1], ys[2], ys[3], dimension: dimension))
+            #expect(second == dotProducts(x + dimension, ys[0], ys[1], ys[2], ys[3], dimension: dimension))
+        }
+    }
 }
