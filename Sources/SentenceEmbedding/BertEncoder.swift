@@ -167,6 +167,18 @@ public struct BertEncoder: Sendable {
         let h = Double(configuration.hiddenSize), i = Double(configuration.intermediateSize), l = Double(length)
         return Double(configuration.layerCount) * (l * 2 * (4 * h * h + 2 * h * i) + 4 * l * l * h)
     }
+
+    /// The matmul FLOPs `embed` actually computes for one sequence: `flops(sequenceLength:)`, except
+    /// that with CLS pooling the last layer projects keys and values (and queries, fused) for all L
+    /// tokens but attends, projects and runs the feed-forward block for the [CLS] row only.
+    public func computedFlops(sequenceLength length: Int, pooling: Pooling) -> Double {
+        let full = flops(sequenceLength: length)
+        guard pooling == .cls, configuration.layerCount > 0 else { return full }
+        let h = Double(configuration.hiddenSize), i = Double(configuration.intermediateSize), l = Double(length)
+        let lastLayer = l * 2 * (4 * h * h + 2 * h * i) + 4 * l * l * h
+        let lastLayerCLS = l * 2 * 3 * h * h + 4 * l * h + 2 * (h * h + 2 * h * i)
+        return full - lastLayer + lastLayerCLS
+    }
 }
 
 /// An immutable Float array at a stable address, shared read-only by all workers.
