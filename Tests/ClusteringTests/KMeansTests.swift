@@ -127,8 +127,10 @@ struct KMeansPropertyTests {
             #expect(fit.centers == fits[0].centers)
             #expect(fit.inertia == fits[0].inertia)
             // Every count and shift exactly; a dense step's inertia (summed from the GEMM expansion) to
-            // 1e-12 relative: OpenBLAS's thread count is process-wide, other suites of this test process
-            // change it concurrently, and a multi-threaded sgemm may round the expansion differently.
+            // 1e-6 relative, float rounding of the expansion: OpenBLAS's thread count is process-wide,
+            // other suites of this test process change it concurrently, and a multi-threaded sgemm
+            // rounds the Float dot products differently (seen: 7e-10 relative; labels and centres,
+            // checked above, do not change).
             let a = fit.iterationStats, b = fits[0].iterationStats
             #expect(a.count == b.count)
             for (u, v) in zip(a, b) {
@@ -136,7 +138,7 @@ struct KMeansPropertyTests {
                         && u.distanceComputations == v.distanceComputations && u.relocatedClusters == v.relocatedClusters
                         && u.centerShift == v.centerShift, "restart \(u.restart) iteration \(u.iteration)")
                 #expect((u.inertia == nil) == (v.inertia == nil))
-                if let p = u.inertia, let q = v.inertia { #expect(abs(p - q) <= 1e-12 * abs(q)) }
+                if let p = u.inertia, let q = v.inertia { #expect(abs(p - q) <= 1e-6 * abs(q)) }
             }
         }
     }
