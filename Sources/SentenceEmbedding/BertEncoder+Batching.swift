@@ -104,6 +104,8 @@ extension BertEncoder {
         BLAS.setThreadCount(max(1, threads / workers))
         defer { BLAS.setThreadCount(previousBLASThreads) }
 
+        // CLS pooling reads one row per sequence: the last layer computes only those (left in row s).
+        let firstTokensOnly = options.pooling == .cls && !layers.isEmpty
         let queue = BatchQueue(count: plan.count)
         let total = sequences.count
         progress.progress(stage: "embed", done: 0, total: total)
@@ -114,8 +116,6 @@ extension BertEncoder {
                                                  configuration: configuration)
                 while let b = queue.take() {
                     let batch = PackedBatch(sequences: sequences, rows: plan[b])
-                    // CLS pooling reads one row per sequence: the last layer computes only those (row s).
-                    let firstTokensOnly = options.pooling == .cls && !layers.isEmpty
                     forward(batch, workspace: workspace, firstTokensOnly: firstTokensOnly)
                     for s in 0..<batch.sequenceCount {
                         let start = firstTokensOnly ? s : batch.offsets[s]

@@ -164,8 +164,7 @@ public struct BertEncoder: Sendable {
     /// Encoder matmul FLOPs of one sequence of `length` tokens (the count bench_embed.py uses):
     /// per layer 2·(4H² + 2HI) per token plus 4L²H for Q Kᵀ and attention × V.
     public func flops(sequenceLength length: Int) -> Double {
-        let h = Double(configuration.hiddenSize), i = Double(configuration.intermediateSize), l = Double(length)
-        return Double(configuration.layerCount) * (l * 2 * (4 * h * h + 2 * h * i) + 4 * l * l * h)
+        Double(configuration.layerCount) * layerFlops(sequenceLength: length)
     }
 
     /// The matmul FLOPs `embed` actually computes for one sequence: `flops(sequenceLength:)`, except
@@ -175,9 +174,14 @@ public struct BertEncoder: Sendable {
         let full = flops(sequenceLength: length)
         guard pooling == .cls, configuration.layerCount > 0 else { return full }
         let h = Double(configuration.hiddenSize), i = Double(configuration.intermediateSize), l = Double(length)
-        let lastLayer = l * 2 * (4 * h * h + 2 * h * i) + 4 * l * l * h
         let lastLayerCLS = l * 2 * 3 * h * h + 4 * l * h + 2 * (h * h + 2 * h * i)
-        return full - lastLayer + lastLayerCLS
+        return full - layerFlops(sequenceLength: length) + lastLayerCLS
+    }
+
+    /// One layer's share of `flops(sequenceLength:)`.
+    private func layerFlops(sequenceLength length: Int) -> Double {
+        let h = Double(configuration.hiddenSize), i = Double(configuration.intermediateSize), l = Double(length)
+        return l * 2 * (4 * h * h + 2 * h * i) + 4 * l * l * h
     }
 }
 
