@@ -42,15 +42,18 @@ public struct PlotConfiguration: Sendable, Equatable {
     /// Draws the legend (name, colour swatch, count per category) right of the plot, when there
     /// is more than one category.
     public var showLegend: Bool
+    /// Which points the frame fits: `.auto` pins far-off small groups to its edge (PlotFrame.swift).
+    public var framing: PlotFraming
 
     public init(width: Int = 1600, height: Int = 1600, theme: PlotTheme = .light, pointSize: Float? = nil,
                 alpha: Float? = nil, density: DensityMode = .auto, densityThreshold: Int = 200_000, dpi: Double = 200,
                 title: String = "", showClusterNumbers: Bool = false, seed: UInt64 = 42,
-                maxColoredCategories: Int = Palette.defaultMaxColored, showLegend: Bool = true) {
+                maxColoredCategories: Int = Palette.defaultMaxColored, showLegend: Bool = true,
+                framing: PlotFraming = .auto) {
         self.width = width; self.height = height; self.theme = theme; self.pointSize = pointSize
         self.alpha = alpha; self.density = density; self.densityThreshold = densityThreshold; self.dpi = dpi
         self.title = title; self.showClusterNumbers = showClusterNumbers; self.seed = seed
-        self.maxColoredCategories = maxColoredCategories; self.showLegend = showLegend
+        self.maxColoredCategories = maxColoredCategories; self.showLegend = showLegend; self.framing = framing
     }
 }
 

@@ -4,7 +4,8 @@
 //   margin m = 3 % of the shorter side; title size 2.1 % of the height (12…44 px);
 //   legend text 1.55 % of the height (10…30 px), shrunk until every entry fits in the height;
 //   legend width = swatch + widest name (at most 28 % of the width, longer names end in "…") + widest count;
-//   points are inset by their radius + 1 px, so no disc is clipped.
+//   points are inset by their radius + 1 px, so no disc is clipped;
+//   a footnote (PlotFrame.footnote, 1.2 % of the height, 10…22 px) takes a band under the plot area.
 import Foundation
 
 struct LegendEntry: Equatable {
@@ -40,8 +41,13 @@ struct PlotLayout {
     var legendEntries: [LegendEntry]
     /// Plot area in image pixels.
     var plotX0: Float, plotY0: Float, plotX1: Float, plotY1: Float
-    /// Data → pixel: px = offsetX + scale·x, py = offsetY − scale·y (y up in data, down in pixels).
+    /// Data → pixel: px = offsetX + scale·x, py = offsetY − scale·y (y up in data, down in pixels),
+    /// after clamping into `frame` (points outside it are drawn on its edge).
     var scale: Float, offsetX: Float, offsetY: Float
+    var frame: PlotFrame
+    var footnote: String
+    var footnoteSize: Int
+    var footnoteBaseline: Float
 
     static func legendWidth(entries: [LegendEntry], size: Int, maxNameWidth: Float) -> (total: Float, name: Float) {
         guard !entries.isEmpty else { return (0, 0) }
@@ -65,7 +71,7 @@ struct PlotLayout {
     ///   keep the same band so that plot areas line up); defaults to `title`.
     static func make(width: Int, height: Int, title: String, subtitle: String = "", titleBandOf: String? = nil,
                      entries: [LegendEntry],
-                     bounds: (minX: Float, maxX: Float, minY: Float, maxY: Float), pointRadius: Float,
+                     frame: PlotFrame, pointRadius: Float,
                      originX: Float = 0, legendWidthOverride: Float? = nil, legendSizeOverride: Int? = nil) -> PlotLayout {
         let w = Float(width), h = Float(height)
         let margin = (0.03 * min(w, h)).rounded()
@@ -73,8 +79,11 @@ struct PlotLayout {
         let subtitleSize = max(10, min(34, Int((0.017 * h).rounded())))
         let titleHeight: Float = (titleBandOf ?? title).isEmpty ? 0 : Float(titleSize) * 1.9
         let titleBand: Float = titleHeight + (subtitle.isEmpty ? 0 : Float(subtitleSize) * 1.8)
+        let footnote = frame.footnote
+        let footnoteSize = max(10, min(22, Int((0.012 * h).rounded())))
+        let footnoteBand: Float = footnote.isEmpty ? 0 : Float(footnoteSize) * 1.6
         var legendSize = legendSizeOverride ?? max(10, min(30, Int((0.0155 * h).rounded())))
-        let available = h - 2 * margin - titleBand
+        let available = h - 2 * margin - titleBand - footnoteBand
         if legendSizeOverride == nil {
             while legendSize > 9, Float(entries.count) * Float(legendSize) * 1.6 > available { legendSize -= 1 }
         }
@@ -95,31 +104,44 @@ struct PlotLayout {
         let measured = legendWidth(entries: entries, size: legendSize, maxNameWidth: maxNameWidth)
         let legendWidth = legendWidthOverride ?? measured.total
         let plotX0 = originX + margin, plotY0 = margin + titleBand
-        let plotX1 = originX + w - margin - (legendWidth > 0 ? legendWidth + margin : 0), plotY1 = h - margin
+        let plotX1 = originX + w - margin - (legendWidth > 0 ? legendWidth + margin : 0), plotY1 = h - margin - footnoteBand
         let legendHeight = Float(entries.count) * rowHeight
         let legendTop = max(plotY0, (plotY0 + plotY1 - legendHeight) / 2)
 
         // Equal aspect: one scale for both axes, the larger data span fills its side.
         let inset = pointRadius + 1
-        let spanX = bounds.maxX - bounds.minX, spanY = bounds.maxY - bounds.minY
+        let spanX = frame.maxX - frame.minX, spanY = frame.maxY - frame.minY
         let boxW = max(1, plotX1 - plotX0 - 2 * inset), boxH = max(1, plotY1 - plotY0 - 2 * inset)
         var scale: Float = 1
         if spanX > 0 || spanY > 0 {
             scale = min(spanX > 0 ? boxW / spanX : .infinity, spanY > 0 ? boxH / spanY : .infinity)
         }
         let centreX = (plotX0 + plotX1) / 2, centreY = (plotY0 + plotY1) / 2
-        let midX = (bounds.minX + bounds.maxX) / 2, midY = (bounds.minY + bounds.maxY) / 2
+        let midX = (frame.minX + frame.maxX) / 2, midY = (frame.minY + frame.maxY) / 2
+        // The footnote goes just under the frame's outline (its bottom edge is at most plotY1).
+        let outlineBottom = centreY + scale * (midY - frame.minY) + pointRadius + 1
+        let footnoteBaseline = min(plotY1, outlineBottom) + Float(footnoteSize) * 1.3
         return PlotLayout(originX: originX, width: width, height: height, title: title, titleSize: titleSize,
                           titleBaseline: margin + Float(titleSize) * 1.05, subtitle: subtitle, subtitleSize: subtitleSize,
                           subtitleBaseline: margin + titleHeight + Float(subtitleSize) * 1.0, legendSize: legendSize,
                           legendX: plotX1 + margin, legendTop: legendTop, legendRowHeight: rowHeight,
                           legendNameWidth: measured.name, legendEntries: entries,
                           plotX0: plotX0, plotY0: plotY0, plotX1: plotX1, plotY1: plotY1,
-                          scale: scale, offsetX: centreX - scale * midX, offsetY: centreY + scale * midY)
+                          scale: scale, offsetX: centreX - scale * midX, offsetY: centreY + scale * midY,
+                          frame: frame, footnote: footnote, footnoteSize: footnoteSize,
+                          footnoteBaseline: footnoteBaseline)
     }
 
-    @inline(__always) func pixelX(_ x: Float) -> Float { offsetX + scale * x }
-    @inline(__always) func pixelY(_ y: Float) -> Float { offsetY - scale * y }
+    @inline(__always) func pixelX(_ x: Float) -> Float { offsetX + scale * frame.clampX(x) }
+    @inline(__always) func pixelY(_ y: Float) -> Float { offsetY - scale * frame.clampY(y) }
+
+    /// The frame's outline in pixels, around the discs drawn on its edge (nil when the frame holds
+    /// every point: then nothing is outlined).
+    func frameOutline(pointRadius: Float) -> (x0: Float, y0: Float, x1: Float, y1: Float)? {
+        guard frame.outsideCount > 0 else { return nil }
+        let r = pointRadius + 1
+        return (pixelX(frame.minX) - r, pixelY(frame.maxY) - r, pixelX(frame.maxX) + r, pixelY(frame.minY) + r)
+    }
 }
 
 extension Int {

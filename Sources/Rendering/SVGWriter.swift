@@ -35,6 +35,9 @@ public enum SVGWriter {
         """
         out.reserveCapacity(64 * (panels.first?.count ?? 0) * panels.count + 4096)
         for panel in prepared {
+            if let box = panel.layout.frameOutline(pointRadius: panel.radius) {
+                out += "<rect x=\"\(fmt(box.x0))\" y=\"\(fmt(box.y0))\" width=\"\(fmt(box.x1 - box.x0))\" height=\"\(fmt(box.y1 - box.y0))\" fill=\"none\" stroke=\"\(theme.mutedText.hex)\" stroke-opacity=\"0.5\" stroke-width=\"\(fmt(max(1, (Float(height) / 800).rounded())))\"/>\n"
+            }
             let colors = panel.fire ? [FireColormap.stops[5]] : panel.assignment.colors
             out += "<g stroke=\"none\" fill-opacity=\"\(fmt(panel.alpha))\">\n"
             let r = fmt(panel.radius)
@@ -84,6 +87,9 @@ public enum SVGWriter {
         }
         if !layout.subtitle.isEmpty {
             out += "<text x=\"\(fmt(layout.plotX0))\" y=\"\(fmt(layout.subtitleBaseline))\" \(family) font-size=\"\(layout.subtitleSize)\" fill=\"\(theme.mutedText.hex)\">\(escape(layout.subtitle))</text>\n"
+        }
+        if !layout.footnote.isEmpty {
+            out += "<text x=\"\(fmt(layout.plotX0))\" y=\"\(fmt(layout.footnoteBaseline))\" \(family) font-size=\"\(layout.footnoteSize)\" fill=\"\(theme.mutedText.hex)\">\(escape(layout.footnote))</text>\n"
         }
         return out
     }

@@ -60,6 +60,7 @@ public enum ScatterPlot {
         let prepared = try prepare(panels, subtitles: subtitles, configuration: configuration)
         var canvas = Canvas(width: configuration.width * panels.count, height: configuration.height,
                                   background: configuration.theme.background)
+        for panel in prepared { drawFrameOutline(panel, configuration: configuration, canvas: &canvas) }
         for panel in prepared { drawPoints(panel, configuration: configuration, canvas: &canvas, threads: threads) }
         for panel in prepared { drawText(panel, configuration: configuration, canvas: &canvas) }
         for message in FontLibrary.shared.takeNotices() { reporter.notice(message) }
@@ -123,11 +124,11 @@ public enum ScatterPlot {
         for p in panels where p.count != n {
             throw RenderingError.panelMismatch("panel point counts differ (\(n) and \(p.count))")
         }
-        var bounds = (minX: Float.infinity, maxX: -Float.infinity, minY: Float.infinity, maxY: -Float.infinity)
-        for p in panels {
-            for v in p.x { bounds.minX = min(bounds.minX, v); bounds.maxX = max(bounds.maxX, v) }
-            for v in p.y { bounds.minY = min(bounds.minY, v); bounds.maxY = max(bounds.maxY, v) }
-        }
+        // Panels show the same points: one frame for all (from every panel's points, in case they
+        // differ), each panel counting the points it leaves out.
+        let sharedFrame = panels.count == 1 ? PlotFrame.fit(xs: panels[0].x, ys: panels[0].y, framing: configuration.framing)
+            : PlotFrame.fit(xs: panels.flatMap(\.x), ys: panels.flatMap(\.y), framing: configuration.framing)
+        let frames = panels.map { sharedFrame.outsideCount == 0 ? sharedFrame : sharedFrame.counting(xs: $0.x, ys: $0.y) }
         let theme = configuration.theme
         let density = usesDensity(pointCount: n, configuration: configuration)
         let side = Float(min(configuration.width, configuration.height)) * 0.8
@@ -156,7 +157,7 @@ public enum ScatterPlot {
         }
         let provisional = panels.indices.map { i in
             PlotLayout.make(width: configuration.width, height: configuration.height, title: configuration.title,
-                            subtitle: subtitles[i], entries: entryLists[i], bounds: bounds, pointRadius: radius)
+                            subtitle: subtitles[i], entries: entryLists[i], frame: frames[i], pointRadius: radius)
         }
         let legendSize = provisional.map(\.legendSize).min() ?? 10
         let legendWidth = panels.indices.map { i in
@@ -168,7 +169,7 @@ public enum ScatterPlot {
             let layout = panels.count == 1 ? provisional[0] :
                 PlotLayout.make(width: configuration.width, height: configuration.height,
                                 title: i == 0 ? configuration.title : "", subtitle: subtitles[i],
-                                titleBandOf: configuration.title, entries: entryLists[i], bounds: bounds, pointRadius: radius,
+                                titleBandOf: configuration.title, entries: entryLists[i], frame: frames[i], pointRadius: radius,
                                 originX: Float(i * configuration.width), legendWidthOverride: legendWidth,
                                 legendSizeOverride: legendSize)
             let a = assignments[i]
@@ -246,6 +247,18 @@ public enum ScatterPlot {
         }
     }
 
+    /// A thin rule around a frame that leaves points out (they are drawn on it), beneath the points.
+    static func drawFrameOutline(_ panel: Panel, configuration: PlotConfiguration, canvas: inout Canvas) {
+        guard let box = panel.layout.frameOutline(pointRadius: panel.radius) else { return }
+        let t = max(1, Int((Float(configuration.height) / 800).rounded()))
+        let x0 = Int(box.x0.rounded()), y0 = Int(box.y0.rounded()), x1 = Int(box.x1.rounded()), y1 = Int(box.y1.rounded())
+        let color = configuration.theme.mutedText
+        canvas.fill(x0: x0 - t, y0: y0 - t, x1: x1 + t, y1: y0, color: color, alpha: 0.5)
+        canvas.fill(x0: x0 - t, y0: y1, x1: x1 + t, y1: y1 + t, color: color, alpha: 0.5)
+        canvas.fill(x0: x0 - t, y0: y0, x1: x0, y1: y1, color: color, alpha: 0.5)
+        canvas.fill(x0: x1, y0: y0, x1: x1 + t, y1: y1, color: color, alpha: 0.5)
+    }
+
     static func drawText(_ panel: Panel, configuration: PlotConfiguration, canvas: inout Canvas) {
         let theme = configuration.theme
         let layout = panel.layout
@@ -260,6 +273,12 @@ public enum ScatterPlot {
             let subtitle = TextRenderer.truncated(layout.subtitle, size: layout.subtitleSize, maxWidth: maxWidth)
             TextRenderer.draw(subtitle, x: layout.plotX0, baseline: layout.subtitleBaseline,
                               style: TextStyle(size: layout.subtitleSize, color: theme.mutedText), on: &canvas)
+        }
+        if !layout.footnote.isEmpty {
+            let maxWidth = layout.plotX1 - layout.plotX0
+            let footnote = TextRenderer.truncated(layout.footnote, size: layout.footnoteSize, maxWidth: maxWidth)
+            TextRenderer.draw(footnote, x: layout.plotX0, baseline: layout.footnoteBaseline,
+                              style: TextStyle(size: layout.footnoteSize, color: theme.mutedText), on: &canvas)
         }
         let s = Float(layout.legendSize)
         let metrics = FontLibrary.shared.withLock { $0.metrics(size: layout.legendSize) }

@@ -6,6 +6,7 @@ extension PlotTheme: ExpressibleByArgument {}
 extension DensityMode: ExpressibleByArgument {}
 extension PlotColoring: ExpressibleByArgument {}
 extension PNGFilter: ExpressibleByArgument {}
+extension PlotFraming: ExpressibleByArgument {}
 
 /// Options of the PNG/SVG scatter plot, shared by `plot` and the main command.
 struct PlotOptions: ParsableArguments {
@@ -45,6 +46,10 @@ struct PlotOptions: ParsableArguments {
     @Option(help: "Categories with their own colour; smaller ones are drawn as 'other'.")
     var maxCategories = Palette.defaultMaxColored
 
+    @Option(help: ArgumentHelp("What the plot frame fits: auto (the bulk of the points; a few far-off points are drawn on the frame's edge and counted in a footnote) or all (every point).",
+                               discussion: "UMAP puts small disconnected groups, such as duplicate texts, far from the rest; fitting them shrinks the map. The CSV keeps every point's true coordinates either way."))
+    var frame: PlotFraming = .auto
+
     func validate() throws {
         guard (64...32768).contains(width), (64...32768).contains(height) else {
             throw ValidationError("--width and --height must be 64…32768 pixels (got \(width)×\(height)).")
@@ -76,6 +81,7 @@ struct PlotOptions: ParsableArguments {
     func configuration(defaultTitle: String, seed: UInt64) -> PlotConfiguration {
         PlotConfiguration(width: width, height: height, theme: theme, pointSize: pointSize, alpha: alpha,
                           density: density, dpi: dpi, title: title ?? defaultTitle,
-                          showClusterNumbers: clusterNumbers, seed: seed, maxColoredCategories: maxCategories)
+                          showClusterNumbers: clusterNumbers, seed: seed, maxColoredCategories: maxCategories,
+                          framing: frame)
     }
 }
