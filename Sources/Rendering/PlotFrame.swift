@@ -27,8 +27,6 @@ struct PlotFrame: Equatable {
     /// Points outside the frame (drawn clamped to its edge); 0 when it holds every point.
     var outsideCount: Int
 
-    var bounds: (minX: Float, maxX: Float, minY: Float, maxY: Float) { (minX, maxX, minY, maxY) }
-
     /// Fewest points for which quantiles are used; smaller sets are always framed in full.
     static let minimumRobustCount = 50
     /// Quantile sample: at most this many points (a fixed stride; ≥ 100 in each 0.5 % tail), so framing stays cheap at 10⁶ points.

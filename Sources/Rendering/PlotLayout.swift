@@ -45,9 +45,12 @@ struct PlotLayout {
     /// after clamping into `frame` (points outside it are drawn on its edge).
     var scale: Float, offsetX: Float, offsetY: Float
     var frame: PlotFrame
-    var footnote: String
     var footnoteSize: Int
     var footnoteBaseline: Float
+    /// The footnote under the plot area ("" when the frame holds every point).
+    var footnote: String { frame.footnote }
+    /// Width in pixels of the rule around a frame that leaves points out: 1 px per 800 px of height.
+    var frameRuleWidth: Int { max(1, Int((Float(height) / 800).rounded())) }
 
     static func legendWidth(entries: [LegendEntry], size: Int, maxNameWidth: Float) -> (total: Float, name: Float) {
         guard !entries.isEmpty else { return (0, 0) }
@@ -79,9 +82,8 @@ struct PlotLayout {
         let subtitleSize = max(10, min(34, Int((0.017 * h).rounded())))
         let titleHeight: Float = (titleBandOf ?? title).isEmpty ? 0 : Float(titleSize) * 1.9
         let titleBand: Float = titleHeight + (subtitle.isEmpty ? 0 : Float(subtitleSize) * 1.8)
-        let footnote = frame.footnote
         let footnoteSize = max(10, min(22, Int((0.012 * h).rounded())))
-        let footnoteBand: Float = footnote.isEmpty ? 0 : Float(footnoteSize) * 1.6
+        let footnoteBand: Float = frame.footnote.isEmpty ? 0 : Float(footnoteSize) * 1.6
         var legendSize = legendSizeOverride ?? max(10, min(30, Int((0.0155 * h).rounded())))
         let available = h - 2 * margin - titleBand - footnoteBand
         if legendSizeOverride == nil {
@@ -128,7 +130,7 @@ struct PlotLayout {
                           legendNameWidth: measured.name, legendEntries: entries,
                           plotX0: plotX0, plotY0: plotY0, plotX1: plotX1, plotY1: plotY1,
                           scale: scale, offsetX: centreX - scale * midX, offsetY: centreY + scale * midY,
-                          frame: frame, footnote: footnote, footnoteSize: footnoteSize,
+                          frame: frame, footnoteSize: footnoteSize,
                           footnoteBaseline: footnoteBaseline)
     }
 

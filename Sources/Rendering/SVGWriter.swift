@@ -36,7 +36,7 @@ public enum SVGWriter {
         out.reserveCapacity(64 * (panels.first?.count ?? 0) * panels.count + 4096)
         for panel in prepared {
             if let box = panel.layout.frameOutline(pointRadius: panel.radius) {
-                out += "<rect x=\"\(fmt(box.x0))\" y=\"\(fmt(box.y0))\" width=\"\(fmt(box.x1 - box.x0))\" height=\"\(fmt(box.y1 - box.y0))\" fill=\"none\" stroke=\"\(theme.mutedText.hex)\" stroke-opacity=\"0.5\" stroke-width=\"\(fmt(max(1, (Float(height) / 800).rounded())))\"/>\n"
+                out += "<rect x=\"\(fmt(box.x0))\" y=\"\(fmt(box.y0))\" width=\"\(fmt(box.x1 - box.x0))\" height=\"\(fmt(box.y1 - box.y0))\" fill=\"none\" stroke=\"\(theme.mutedText.hex)\" stroke-opacity=\"0.5\" stroke-width=\"\(panel.layout.frameRuleWidth)\"/>\n"
             }
             let colors = panel.fire ? [FireColormap.stops[5]] : panel.assignment.colors
             out += "<g stroke=\"none\" fill-opacity=\"\(fmt(panel.alpha))\">\n"

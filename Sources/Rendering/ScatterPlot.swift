@@ -250,7 +250,7 @@ public enum ScatterPlot {
     /// A thin rule around a frame that leaves points out (they are drawn on it), beneath the points.
     static func drawFrameOutline(_ panel: Panel, configuration: PlotConfiguration, canvas: inout Canvas) {
         guard let box = panel.layout.frameOutline(pointRadius: panel.radius) else { return }
-        let t = max(1, Int((Float(configuration.height) / 800).rounded()))
+        let t = panel.layout.frameRuleWidth
         let x0 = Int(box.x0.rounded()), y0 = Int(box.y0.rounded()), x1 = Int(box.x1.rounded()), y1 = Int(box.y1.rounded())
         let color = configuration.theme.mutedText
         canvas.fill(x0: x0 - t, y0: y0 - t, x1: x1 + t, y1: y0, color: color, alpha: 0.5)
