@@ -136,7 +136,7 @@ public struct BertEncoder: Sendable {
                 for head in 0..<c.headCount {
                     attentionHead(qkv: ws.qkv, hidden: h, headSize: d, head: head, start: start, length: length,
                                   queries: compact ? 1 : length, context: ws.context + (compact ? s : start) * h,
-                                  scores: ws.scores)
+                                  keys: ws.keys, scores: ws.scores)
                 }
                 // Row s ≤ start: rows still to be read (later starts) are never overwritten.
                 if compact && s != start { (ws.hidden + s * h).update(from: ws.hidden + start * h, count: h) }
@@ -204,7 +204,8 @@ final class EncoderWorkspace {
     let qkv: UnsafeMutablePointer<Float>           // (T, 3H)
     let context: UnsafeMutablePointer<Float>       // (T, H) attention output before its projection
     let intermediate: UnsafeMutablePointer<Float>  // (T, I)
-    let scores: UnsafeMutablePointer<Float>        // (L, L) attention scores of one (sequence, head)
+    let keys: UnsafeMutablePointer<Float>          // (d, L′) one head's keys, transposed (`attentionHead`)
+    let scores: UnsafeMutablePointer<Float>        // (4, L′) scores of 4 queries, L′ = paddedKeyCount(L)
     let longestSequence: Int
 
     init(tokenCapacity: Int, longestSequence: Int, configuration c: BertConfiguration) {
@@ -217,10 +218,12 @@ final class EncoderWorkspace {
         qkv = .allocate(capacity: t * 3 * c.hiddenSize)
         context = .allocate(capacity: t * c.hiddenSize)
         intermediate = .allocate(capacity: t * c.intermediateSize)
-        scores = .allocate(capacity: max(1, longestSequence * longestSequence))
+        let width = paddedKeyCount(max(1, longestSequence))
+        keys = .allocate(capacity: c.headSize * width)
+        scores = .allocate(capacity: 4 * width)
     }
 
     deinit {
-        for p in [hidden, qkv, context, intermediate, scores] { p.deallocate() }
+        for p in [hidden, qkv, context, intermediate, keys, scores] { p.deallocate() }
     }
 }

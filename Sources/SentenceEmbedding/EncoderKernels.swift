@@ -224,35 +224,27 @@ func fastExpNonPositive(_ value: SIMD8<Float>) -> SIMD8<Float> {
     return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
 }
 
-/// Row-wise softmax in place of a (rows, width) block with row stride `stride`:
-/// p_j = exp(s_j − max_k s_k) / Σ_j exp(s_j − max_k s_k). Subtracting the maximum keeps every exp ≤ 1.
-func softmaxRows(_ s: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int) {
-    let ninf = SIMD8<Float>(repeating: -.infinity)
-    for i in 0..<rows {
-        let r = s + i * stride
-        var m8 = ninf, j = 0
-        while j + 8 <= width { m8 = pointwiseMax(m8, load8(r + j)); j += 8 }
-        var maximum = m8.max()
-        while j < width { maximum = max(maximum, r[j]); j += 1 }
-        let m = SIMD8<Float>(repeating: maximum)
-        var sum8 = SIMD8<Float>()
-        j = 0
-        while j + 8 <= width {
-            let e = fastExpNonPositive(load8(r + j) - m)
-            store8(e, r + j); sum8 += e; j += 8
-        }
-        var sum = sum8.sum()
-        if j < width {   // the tail, through one partly filled vector
-            var tail = ninf
-            for l in j..<width { tail[l - j] = r[l] - maximum }
-            let e = fastExpNonPositive(tail)
-            for l in j..<width { r[l] = e[l - j]; sum += e[l - j] }
-        }
-        let inverse = SIMD8<Float>(repeating: 1 / sum)
-        j = 0
-        while j + 8 <= width { store8(load8(r + j) * inverse, r + j); j += 8 }
-        while j < width { r[j] *= inverse[0]; j += 1 }
+/// Score rows are padded to a multiple of 16 columns (two vectors) so that the attention loops have no
+/// tails: L rounded up.
+@inline(__always)
+func paddedKeyCount(_ length: Int) -> Int { (length + 15) & ~15 }
+
+/// Stable softmax of one score row in place, without the final division: p_j = exp(s_j − max_k s_k),
+/// returning 1 / Σ_j p_j (the caller scales the d outputs instead of the L probabilities). Subtracting
+/// the maximum keeps every exp ≤ 1. `width` is a multiple of 8; padding columns hold −∞ and come out as
+/// e^−87 ≈ 1.6e-38 (see `fastExpNonPositive`), 15 of which are nothing beside the maximum's e⁰ = 1.
+@inline(__always)
+func softmaxUnnormalized(_ r: UnsafeMutablePointer<Float>, width: Int) -> Float {
+    var m8 = SIMD8<Float>(repeating: -.infinity), j = 0
+    while j < width { let x = load8(r + j); m8.replace(with: x, where: x .> m8); j += 8 }
+    let m = SIMD8<Float>(repeating: m8.max())
+    var sum8 = SIMD8<Float>()
+    j = 0
+    while j < width {
+        let e = fastExpNonPositive(load8(r + j) - m)
+        store8(e, r + j); sum8 += e; j += 8
     }
+    return 1 / sum8.sum()
 }
 
 /// Scaled dot-product attention (Vaswani et al. 2017) of one sequence and one head:
@@ -260,8 +252,12 @@ func softmaxRows(_ s: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride
 /// padding, which is what transformers' additive padding mask achieves (masked scores of −3.4e38 give
 /// exp(·) = 0 exactly), so the result equals the padded, masked computation.
 ///
-/// Two single-threaded GEMMs on strided views of the fused QKV buffer (OpenBLAS's kernels beat any
-/// hand loop here even at L ≈ 25), with a stable softmax between them.
+/// A hand kernel rather than two GEMMs: at L ≈ 25 and d = 32, OpenBLAS spends most of a call on
+/// packing and edge handling (attention was 8% of MiniLM's time for 1.3% of its FLOPs). Here Kᵀ is
+/// copied once into `keys` (d, L′), L′ = `paddedKeyCount(L)`, and queries go in groups of 4:
+/// 4 × 16 scores in 8 vector accumulators over d, the softmax of those 4 rows while they are in L1, then
+/// their context rows, 2 queries × 32 columns at a time, accumulated over the L values and scaled by
+/// 1 / Σ p. A group short of 4 repeats its last query (same values written twice to the same row).
 ///
 /// - Parameters:
 ///   - qkv: (T, 3H), biases already added: columns [0, H) are Q, [H, 2H) K, [2H, 3H) V; head `head`
@@ -269,18 +265,109 @@ func softmaxRows(_ s: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride
 ///   - start, length: the sequence's first token row and L.
 ///   - queries: how many of the sequence's first queries attend (L, or 1 for the [CLS] row alone).
 ///   - context: output rows (row stride H) for those queries, columns [head·d, (head + 1)·d).
-///   - scores: scratch of at least L² values.
+///   - keys: scratch of at least d · L′ values; scores: scratch of at least 4 · L′ values.
 func attentionHead(qkv: UnsafeMutablePointer<Float>, hidden: Int, headSize d: Int, head: Int,
                    start: Int, length: Int, queries: Int, context: UnsafeMutablePointer<Float>,
-                   scores: UnsafeMutablePointer<Float>) {
-    let stride = 3 * hidden
+                   keys: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>) {
+    let stride = 3 * hidden, width = paddedKeyCount(length)
     let base = qkv + start * stride + head * d
-    let q = base, k = base + hidden, v = base + 2 * hidden
-    BLAS.sgemm(.noTranspose, .transpose, m: queries, n: length, k: d, alpha: 1 / Float(d).squareRoot(),
-               a: q, lda: stride, b: k, ldb: stride, c: scores, ldc: length)
-    softmaxRows(scores, rows: queries, width: length, stride: length)
-    BLAS.sgemm(.noTranspose, .noTranspose, m: queries, n: d, k: length, a: scores, lda: length,
-               b: v, ldb: stride, c: context + head * d, ldc: hidden)
+    let k = base + hidden, v = base + 2 * hidden
+    for c in 0..<d {   // Kᵀ: row c of `keys` gathers column c of the L key rows, then zeros
+        let out = keys + c * width
+        var source = k + c
+        for j in 0..<length { out[j] = source.pointee; source += stride }
+        (out + length).update(repeating: 0, count: width - length)
+    }
+
+    let scale = 1 / Float(d).squareRoot()
+    var i = 0
+    while i < queries {
+        let r0 = i, r1 = min(i + 1, queries - 1), r2 = min(i + 2, queries - 1), r3 = min(i + 3, queries - 1)
+        scoreRows4(q0: base + r0 * stride, q1: base + r1 * stride, q2: base + r2 * stride, q3: base + r3 * stride,
+                   keys: keys, headSize: d, width: width, scale: scale, out: scores)
+        for r in 0..<4 { for j in length..<width { scores[r * width + j] = -.infinity } }
+        let inverse0 = softmaxUnnormalized(scores, width: width)
+        let inverse1 = softmaxUnnormalized(scores + width, width: width)
+        let inverse2 = softmaxUnnormalized(scores + 2 * width, width: width)
+        let inverse3 = softmaxUnnormalized(scores + 3 * width, width: width)
+        let out = context + head * d
+        contextRows2(p0: scores, p1: scores + width, inverse0: inverse0, inverse1: inverse1, values: v, stride: stride,
+                     length: length, headSize: d, out0: out + r0 * hidden, out1: out + r1 * hidden)
+        contextRows2(p0: scores + 2 * width, p1: scores + 3 * width, inverse0: inverse2, inverse1: inverse3, values: v,
+                     stride: stride, length: length, headSize: d, out0: out + r2 * hidden, out1: out + r3 * hidden)
+        i += 4
+    }
+}
+
+/// Scores of 4 queries against all keys: out[r][j] = scale · q_r · k_j for j < L′ (row stride L′),
+/// from the transposed keys (d, L′). 16 columns at a time: per step of d, two key vectors, four
+/// broadcast query values, eight fused multiply-adds.
+@inline(__always)
+private func scoreRows4(q0: UnsafePointer<Float>, q1: UnsafePointer<Float>, q2: UnsafePointer<Float>,
+                        q3: UnsafePointer<Float>, keys: UnsafePointer<Float>, headSize d: Int, width: Int,
+                        scale: Float, out: UnsafeMutablePointer<Float>) {
+    let s = SIMD8<Float>(repeating: scale)
+    var j = 0
+    while j < width {
+        var a00 = SIMD8<Float>(), a01 = SIMD8<Float>(), a10 = SIMD8<Float>(), a11 = SIMD8<Float>()
+        var a20 = SIMD8<Float>(), a21 = SIMD8<Float>(), a30 = SIMD8<Float>(), a31 = SIMD8<Float>()
+        var kp = keys + j
+        for c in 0..<d {
+            let k0 = load8(kp), k1 = load8(kp + 8)
+            let b0 = SIMD8(repeating: q0[c]), b1 = SIMD8(repeating: q1[c])
+            let b2 = SIMD8(repeating: q2[c]), b3 = SIMD8(repeating: q3[c])
+            a00.addProduct(b0, k0); a01.addProduct(b0, k1)
+            a10.addProduct(b1, k0); a11.addProduct(b1, k1)
+            a20.addProduct(b2, k0); a21.addProduct(b2, k1)
+            a30.addProduct(b3, k0); a31.addProduct(b3, k1)
+            kp += width
+        }
+        store8(a00 * s, out + j); store8(a01 * s, out + j + 8)
+        store8(a10 * s, out + width + j); store8(a11 * s, out + width + j + 8)
+        store8(a20 * s, out + 2 * width + j); store8(a21 * s, out + 2 * width + j + 8)
+        store8(a30 * s, out + 3 * width + j); store8(a31 * s, out + 3 * width + j + 8)
+        j += 16
+    }
+}
+
+/// Context rows of 2 queries: out_r[c] = inverse_r · Σ_{j<L} p_r[j] · v_j[c] for c < d, from the
+/// unnormalised probabilities p_r and the values (rows of `stride`). Columns go 32 at a time (eight
+/// accumulators), then 8, then one by one.
+@inline(__always)
+private func contextRows2(p0: UnsafePointer<Float>, p1: UnsafePointer<Float>, inverse0: Float, inverse1: Float,
+                          values v: UnsafePointer<Float>, stride: Int, length: Int, headSize d: Int,
+                          out0: UnsafeMutablePointer<Float>, out1: UnsafeMutablePointer<Float>) {
+    let i0 = SIMD8<Float>(repeating: inverse0), i1 = SIMD8<Float>(repeating: inverse1)
+    var c = 0
+    while c + 32 <= d {
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+        var b0 = SIMD8<Float>(), b1 = SIMD8<Float>(), b2 = SIMD8<Float>(), b3 = SIMD8<Float>()
+        for j in 0..<length {
+            let row = v + j * stride + c
+            let v0 = load8(row), v1 = load8(row + 8), v2 = load8(row + 16), v3 = load8(row + 24)
+            let x = SIMD8(repeating: p0[j]), y = SIMD8(repeating: p1[j])
+            a0.addProduct(x, v0); a1.addProduct(x, v1); a2.addProduct(x, v2); a3.addProduct(x, v3)
+            b0.addProduct(y, v0); b1.addProduct(y, v1); b2.addProduct(y, v2); b3.addProduct(y, v3)
+        }
+        store8(a0 * i0, out0 + c); store8(a1 * i0, out0 + c + 8); store8(a2 * i0, out0 + c + 16); store8(a3 * i0, out0 + c + 24)
+        store8(b0 * i1, out1 + c); store8(b1 * i1, out1 + c + 8); store8(b2 * i1, out1 + c + 16); store8(b3 * i1, out1 + c + 24)
+        c += 32
+    }
+    while c + 8 <= d {
+        var a = SIMD8<Float>(), b = SIMD8<Float>()
+        for j in 0..<length {
+            let row = load8(v + j * stride + c)
+            a.addProduct(SIMD8(repeating: p0[j]), row); b.addProduct(SIMD8(repeating: p1[j]), row)
+        }
+        store8(a * i0, out0 + c); store8(b * i1, out1 + c)
+        c += 8
+    }
+    while c < d {
+        var a: Float = 0, b: Float = 0
+        for j in 0..<length { let x = v[j * stride + c]; a += p0[j] * x; b += p1[j] * x }
+        out0[c] = a * inverse0; out1[c] = b * inverse1
+        c += 1
+    }
 }
 
 // MARK: - Pooling

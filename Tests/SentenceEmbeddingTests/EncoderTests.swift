@@ -79,22 +79,67 @@ struct EncoderKernelTests {
         #expect(fastExpNonPositive(SIMD8(repeating: -.infinity))[0] < 2e-38)
     }
 
-    @Test("softmaxRows matches the Double softmax for widths around the vector size")
-    func softmaxWidths() {
+    @Test("softmaxUnnormalized gives exp(s - max) and 1 / sum; -inf padding columns add nothing")
+    func softmaxPadded() {
         var random = SplitMix64(seed: 3)
-        for width in [1, 2, 7, 8, 9, 16, 25, 33] {
-            let rows = 3
-            var s = (0..<(rows * width)).map { _ in Float(random.nextDouble() * 20 - 10) }
-            let original = s
-            s.withUnsafeMutableBufferPointer { softmaxRows($0.baseAddress!, rows: rows, width: width, stride: width) }
-            for i in 0..<rows {
-                let row = original[(i * width)..<((i + 1) * width)].map(Double.init)
-                let m = row.max()!, z = row.map { exp($0 - m) }.reduce(0, +)
-                for j in 0..<width {
-                    let expected = exp(row[j] - m) / z
-                    #expect(abs(Double(s[i * width + j]) - expected) < 1e-6, "width \(width) row \(i) col \(j)")
+        for length in [1, 2, 7, 8, 9, 16, 25, 33] {
+            let width = paddedKeyCount(length)
+            let scores = (0..<length).map { _ in Float(random.nextDouble() * 20 - 10) }
+            var row = scores + [Float](repeating: -.infinity, count: width - length)
+            let inverse = row.withUnsafeMutableBufferPointer { softmaxUnnormalized($0.baseAddress!, width: width) }
+            let m = Double(scores.max()!), z = scores.map { exp(Double($0) - m) }.reduce(0, +)
+            #expect(abs(Double(inverse) * z - 1) < 1e-6, "length \(length)")
+            for j in 0..<length {
+                #expect(abs(Double(row[j]) - exp(Double(scores[j]) - m)) < 1e-6, "length \(length) col \(j)")
+            }
+        }
+    }
+
+    @Test("attentionHead equals softmax(QKᵀ/√d)V in Double for head sizes with and without vector tails",
+          arguments: [8, 10, 12, 32, 40, 64])
+    func attentionKernel(headSize d: Int) {
+        var random = SplitMix64(seed: UInt64(d))
+        let heads = 3, hidden = heads * d
+        for (length, queries) in [(1, 1), (2, 2), (5, 5), (16, 16), (17, 17), (33, 33), (33, 1), (128, 128)] {
+            let offset = 3   // the sequence starts at row 3 of the batch
+            let tokens = offset + length
+            let qkv = (0..<(tokens * 3 * hidden)).map { _ in Float(random.nextGaussian()) }
+            var context = [Float](repeating: .nan, count: tokens * hidden)
+            let width = paddedKeyCount(length)
+            var keys = [Float](repeating: .nan, count: d * width), scores = [Float](repeating: .nan, count: 4 * width)
+            var qkvCopy = qkv
+            for head in 0..<heads {
+                qkvCopy.withUnsafeMutableBufferPointer { q in
+                    context.withUnsafeMutableBufferPointer { c in
+                        keys.withUnsafeMutableBufferPointer { k in
+                            scores.withUnsafeMutableBufferPointer { s in
+                                attentionHead(qkv: q.baseAddress!, hidden: hidden, headSize: d, head: head, start: offset,
+                                              length: length, queries: queries, context: c.baseAddress! + offset * hidden,
+                                              keys: k.baseAddress!, scores: s.baseAddress!)
+                            }
+                        }
+                    }
                 }
             }
+            #expect(qkvCopy == qkv)
+            var worst = 0.0
+            for head in 0..<heads {
+                for i in 0..<queries {
+                    let q = (0..<d).map { Double(qkv[(offset + i) * 3 * hidden + head * d + $0]) }
+                    let s = (0..<length).map { j in
+                        (0..<d).reduce(0.0) { $0 + q[$1] * Double(qkv[(offset + j) * 3 * hidden + hidden + head * d + $1]) }
+                            / Double(d).squareRoot()
+                    }
+                    let m = s.max()!, e = s.map { exp($0 - m) }, z = e.reduce(0, +)
+                    for c in 0..<d {
+                        let expected = (0..<length).reduce(0.0) {
+                            $0 + e[$1] / z * Double(qkv[(offset + $1) * 3 * hidden + 2 * hidden + head * d + c])
+                        }
+                        worst = max(worst, abs(Double(context[(offset + i) * hidden + head * d + c]) - expected))
+                    }
+                }
+            }
+            #expect(worst < 1e-5, "d \(d), L \(length), \(queries) queries: worst \(worst)")
         }
     }
 
@@ -142,9 +187,9 @@ struct EncoderReferenceTests {
         }
     }
 
-    @Test("Head sizes that are multiples of 8 and 16 take the SIMD paths and agree")
+    @Test("Head sizes 32, 8, 64 and 12 (vector blocks of 32 and 8 columns, and a scalar tail) agree")
     func simdHeads() throws {
-        for (hidden, heads) in [(64, 2), (96, 3), (48, 6)] {
+        for (hidden, heads) in [(64, 2), (96, 3), (48, 6), (128, 2), (36, 3)] {
             let c = smallConfiguration(hidden: hidden, heads: heads, intermediate: 4 * hidden, layers: 1)
             let weights = makeRandomWeights(c, seed: UInt64(hidden))
             let sequences = randomSequences(count: 9, vocabulary: c.vocabSize, maxLength: 33, seed: 3)
