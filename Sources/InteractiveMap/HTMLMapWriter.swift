@@ -82,6 +82,13 @@ public enum HTMLMapWriter {
         var xy = [Float](repeating: 0, count: 2 * n)
         for i in 0..<n { xy[2 * i] = document.x[i]; xy[2 * i + 1] = document.y[i] }
         out.key("xy"); typedArray("f32", LittleEndianBytes.of(xy), into: &out); out.raw(",")
+        out.key("view")
+        if let v = document.initialView {   // validated finite, so Float's description is a JSON number
+            out.ascii("[\(v.minX),\(v.maxX),\(v.minY),\(v.maxY),\(v.outsideCount)]")
+        } else {
+            out.raw("null")
+        }
+        out.raw(",")
         out.key("ids")
         if let ids = document.ids, ids != Array(0..<n) {
             if ids.allSatisfy({ Int32(exactly: $0) != nil }) {

@@ -30,6 +30,18 @@ public struct MapColoring: Sendable, Equatable {
     }
 }
 
+/// A rectangle of the layout plane: the part a map shows when it opens.
+public struct MapViewport: Sendable, Equatable {
+    public var minX: Float, maxX: Float, minY: Float, maxY: Float
+    /// How many points lie outside it (still on the map: zooming out shows them).
+    public var outsideCount: Int
+
+    public init(minX: Float, maxX: Float, minY: Float, maxY: Float, outsideCount: Int) {
+        self.minX = minX; self.maxX = maxX; self.minY = minY; self.maxY = maxY
+        self.outsideCount = outsideCount
+    }
+}
+
 /// Everything an HTML map shows. Arrays indexed by point have `x.count` elements.
 public struct MapDocument: Sendable, Equatable {
     /// Page title and heading (untrusted text).
@@ -49,9 +61,13 @@ public struct MapDocument: Sendable, Equatable {
     public var clusters: MapColoring?
     /// Colour of every point when there is no colouring at all (`#rrggbb`).
     public var defaultColor: String
+    /// What the page shows first and on "Reset view": e.g. the PNG's frame, which leaves out a few
+    /// far-off points that would shrink the map (see Rendering's `PlotFrame`). `nil` fits every point.
+    public var initialView: MapViewport?
 
     public init(title: String, subtitle: String = "", x: [Float], y: [Float], texts: [String], ids: [Int]? = nil,
-                labels: MapColoring? = nil, clusters: MapColoring? = nil, defaultColor: String = "#4c72b0") {
+                labels: MapColoring? = nil, clusters: MapColoring? = nil, defaultColor: String = "#4c72b0",
+                initialView: MapViewport? = nil) {
         self.title = title
         self.subtitle = subtitle
         self.x = x
@@ -61,6 +77,7 @@ public struct MapDocument: Sendable, Equatable {
         self.labels = labels
         self.clusters = clusters
         self.defaultColor = defaultColor
+        self.initialView = initialView
     }
 
     /// The number of points.
@@ -78,6 +95,12 @@ public struct MapDocument: Sendable, Equatable {
             throw InteractiveMapError.nonFiniteCoordinate(point: i, id: ids?[i] ?? i)
         }
         _ = try HexColor(defaultColor, context: "default colour")
+        if let v = initialView {
+            let finite = [v.minX, v.maxX, v.minY, v.maxY].allSatisfy(\.isFinite)
+            guard finite, v.minX <= v.maxX, v.minY <= v.maxY, (0...n).contains(v.outsideCount) else {
+                throw InteractiveMapError.invalidViewport("x \(v.minX)…\(v.maxX), y \(v.minY)…\(v.maxY), \(v.outsideCount) outside of \(n)")
+            }
+        }
         for coloring in [labels, clusters].compactMap({ $0 }) {
             let title = coloring.title
             if coloring.categoryIndex.count != n {
@@ -121,6 +144,7 @@ public enum InteractiveMapError: UserFacingError, Equatable {
     case nonFiniteCoordinate(point: Int, id: Int)
     case categoryOutOfRange(coloring: String, point: Int, id: Int, index: Int, categoryCount: Int)
     case invalidColor(context: String, value: String)
+    case invalidViewport(String)
 
     public var description: String {
         switch self {
@@ -132,6 +156,8 @@ public enum InteractiveMapError: UserFacingError, Equatable {
             return "interactive map: point \(point) (id \(id)) has \(coloring) index \(index), but there are \(categoryCount) \(coloring) categories (use -1 for none)"
         case let .invalidColor(context, value):
             return "interactive map: \(context) \"\(value)\" is not a hex colour like #1f77b4"
+        case let .invalidViewport(view):
+            return "interactive map: the initial view (\(view)) is not a finite rectangle with a point count in range"
         }
     }
 }

@@ -72,7 +72,7 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
 <header><h1 id="title"></h1><p id="subtitle"></p></header>
 <div id="errors" role="alert" hidden></div>
 <main>
-<div id="canvas-box"><canvas id="map" aria-label="Scatter plot of the documents; hover or tap a point to read it"></canvas><div id="empty" hidden>No points: this map is empty.</div><div id="tip" hidden><span class="meta" id="tip-meta"></span><span id="tip-text"></span></div><div id="status" role="status">Loading…</div><button type="button" id="reset-view" title="Fit all points (key 0)">Reset view</button></div>
+<div id="canvas-box"><canvas id="map" aria-label="Scatter plot of the documents; hover or tap a point to read it"></canvas><div id="empty" hidden>No points: this map is empty.</div><div id="tip" hidden><span class="meta" id="tip-meta"></span><span id="tip-text"></span></div><div id="status" role="status">Loading…</div><button type="button" id="reset-view" title="Back to the first view (key 0)">Reset view</button></div>
 <aside>
 <section><h2>Search texts</h2><input id="search" type="search" placeholder="Find documents containing…" autocomplete="off" disabled><div id="search-count" aria-live="polite"></div></section>
 <section id="coloring-row"><h2>Colour by</h2><div id="coloring"></div></section>
@@ -204,11 +204,18 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
   if (N === 0) { minX = minY = -1; maxX = maxY = 1; }
   var spanX = Math.max(maxX - minX, 1e-6), spanY = Math.max(maxY - minY, 1e-6);
   if (maxX - minX < 1e-6 && maxY - minY < 1e-6) { spanX = spanY = 1; }
-  var view = { cx: (minX + maxX) / 2, cy: (minY + maxY) / 2, scale: 1 };
+  // The first view (and "Reset view"): the document's rectangle when it has one (the PNG's frame,
+  // which can leave a few far-off points out), else every point. Zooming out reaches every point.
+  var home = meta.view ? { x0: meta.view[0], x1: meta.view[1], y0: meta.view[2], y1: meta.view[3] }
+                       : { x0: minX, x1: maxX, y0: minY, y1: maxY };
+  var homeSpanX = Math.max(home.x1 - home.x0, 1e-6), homeSpanY = Math.max(home.y1 - home.y0, 1e-6);
+  if (home.x1 - home.x0 < 1e-6 && home.y1 - home.y0 < 1e-6) { homeSpanX = homeSpanY = 1; }
+  var view = { cx: (home.x0 + home.x1) / 2, cy: (home.y0 + home.y1) / 2, scale: 1 };
   var fitScale = 1, cssWidth = 1, cssHeight = 1, dpr = 1, image = null, pixels = null;
+  function scaleToFit(sx, sy) { return Math.min(cssWidth / sx, cssHeight / sy) * 0.92; }
   function fitView() {
-    fitScale = Math.min(cssWidth / spanX, cssHeight / spanY) * 0.92;
-    view.cx = (minX + maxX) / 2; view.cy = (minY + maxY) / 2; view.scale = fitScale;
+    fitScale = scaleToFit(homeSpanX, homeSpanY);
+    view.cx = (home.x0 + home.x1) / 2; view.cy = (home.y0 + home.y1) / 2; view.scale = fitScale;
   }
   function toWorld(sx, sy) { return [(sx - cssWidth / 2) / view.scale + view.cx, view.cy - (sy - cssHeight / 2) / view.scale]; }
   function toScreen(i) { return [(xy[2 * i] - view.cx) * view.scale + cssWidth / 2, cssHeight / 2 - (xy[2 * i + 1] - view.cy) * view.scale]; }
@@ -223,12 +230,12 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
     image = context.createImageData(canvas.width, canvas.height);
     pixels = new Uint32Array(image.data.buffer);
     var previousFit = fitScale;
-    fitScale = Math.min(cssWidth / spanX, cssHeight / spanY) * 0.92;
+    fitScale = scaleToFit(homeSpanX, homeSpanY);
     if (firstFit) fitView(); else { view.scale *= fitScale / previousFit; view.cx = old[0]; view.cy = old[1]; }
   }
   function zoomAt(sx, sy, factor) {
     var w = toWorld(sx, sy);
-    view.scale = Math.min(Math.max(view.scale * factor, fitScale * 0.25), fitScale * 20000);
+    view.scale = Math.min(Math.max(view.scale * factor, Math.min(fitScale, scaleToFit(spanX, spanY)) * 0.25), fitScale * 20000);
     view.cx = w[0] - (sx - cssWidth / 2) / view.scale;
     view.cy = w[1] + (sy - cssHeight / 2) / view.scale;
     requestDraw();
@@ -348,7 +355,7 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
     body.setAttribute("data-shown-count", String(shown));
     if (N === 0) { $("status").textContent = "No points: this map is empty."; return; }
     var text = nf.format(shown) + " of " + nf.format(N) + " points shown";
-    if (drawn < shown) text += " (" + nf.format(drawn) + " in view)";
+    if (drawn < shown) text += " (" + nf.format(drawn) + " in view; zoom out for the rest)";
     $("status").textContent = text + " \u00b7 drawn in " + Math.max(1, Math.round(lastDrawMs)) + " ms";
   }
 

@@ -95,11 +95,15 @@ public struct MapCategories: Sendable {
         (labelIndex != nil ? [.label] : []) + (clusterIndex != nil ? [.cluster] : [])
     }
 
-    /// The HTML map document of these points.
-    public func mapDocument(title: String, subtitle: String, x: [Float], y: [Float], texts: [String], ids: [Int]) -> MapDocument {
-        MapDocument(title: title, subtitle: subtitle, x: x, y: y, texts: texts, ids: ids,
+    /// The HTML map document of these points. It opens on the rectangle the PNG frames under `framing`.
+    public func mapDocument(title: String, subtitle: String, x: [Float], y: [Float], texts: [String], ids: [Int],
+                            framing: PlotFraming) -> MapDocument {
+        let frame = x.isEmpty ? nil : PlotFrame.fit(xs: x, ys: y, framing: framing)
+        let view = frame.map { MapViewport(minX: $0.minX, maxX: $0.maxX, minY: $0.minY, maxY: $0.maxY, outsideCount: $0.outsideCount) }
+        return MapDocument(title: title, subtitle: subtitle, x: x, y: y, texts: texts, ids: ids,
                     labels: labelIndex.map { MapColoring(title: "label", categoryIndex: $0, categoryNames: labelNames, categoryColors: labelColors.map(\.hex)) },
-                    clusters: clusterIndex.map { MapColoring(title: "cluster", categoryIndex: $0, categoryNames: clusterNames.map { "cluster \($0)" }, categoryColors: clusterColors.map(\.hex)) })
+                    clusters: clusterIndex.map { MapColoring(title: "cluster", categoryIndex: $0, categoryNames: clusterNames.map { "cluster \($0)" }, categoryColors: clusterColors.map(\.hex)) },
+                           initialView: view)
     }
 }
 

@@ -148,7 +148,7 @@ public struct Pipeline {
         }
         if let html = config.outputs.html {
             let document = categories.mapDocument(title: plotConfig.title, subtitle: "UMAP of \(modelName) embeddings; k-means k=\(kmeansConfig.clusterCount)",
-                                                  x: x, y: y, texts: corpus.texts, ids: corpus.recordIndices)
+                                                  x: x, y: y, texts: corpus.texts, ids: corpus.recordIndices, framing: plotConfig.framing)
             try HTMLMapWriter.write(document, to: html)
             written.append(html)
         }

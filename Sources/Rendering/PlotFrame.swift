@@ -21,11 +21,12 @@ public enum PlotFraming: String, Sendable, CaseIterable {
     case all
 }
 
-/// The data rectangle a plot shows, and how many points lie outside it.
-struct PlotFrame: Equatable {
-    var minX: Float, maxX: Float, minY: Float, maxY: Float
+/// The data rectangle a plot shows, and how many points lie outside it. The HTML map opens on the
+/// same rectangle.
+public struct PlotFrame: Equatable, Sendable {
+    public var minX: Float, maxX: Float, minY: Float, maxY: Float
     /// Points outside the frame (drawn clamped to its edge); 0 when it holds every point.
-    var outsideCount: Int
+    public var outsideCount: Int
 
     /// Fewest points for which quantiles are used; smaller sets are always framed in full.
     static let minimumRobustCount = 50
@@ -33,7 +34,7 @@ struct PlotFrame: Equatable {
     static let quantileSampleLimit = 20_000
 
     /// The frame of points (xs[i], ys[i]) under `framing`. Both arrays have the same, non-zero length.
-    static func fit(xs: [Float], ys: [Float], framing: PlotFraming) -> PlotFrame {
+    public static func fit(xs: [Float], ys: [Float], framing: PlotFraming) -> PlotFrame {
         var full = PlotFrame(minX: .infinity, maxX: -.infinity, minY: .infinity, maxY: -.infinity, outsideCount: 0)
         for v in xs { full.minX = min(full.minX, v); full.maxX = max(full.maxX, v) }
         for v in ys { full.minY = min(full.minY, v); full.maxY = max(full.maxY, v) }

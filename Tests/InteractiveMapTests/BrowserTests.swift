@@ -127,6 +127,25 @@ struct BrowserTests {
         #expect(firstName == "label 7")
     }
 
+    @Test("A document's initial view leaves far-off points out of the first view; without one every point is in view")
+    func initialView() throws {
+        let n = 2_000
+        var document = MapFixtures.synthetic(n)
+        let bulk = (minX: document.x.min()!, maxX: document.x.max()!, minY: document.y.min()!, maxY: document.y.max()!)
+        let far = 3
+        for i in 0..<far { document.x[i] = bulk.maxX + 50 * (bulk.maxX - bulk.minX); document.y[i] = bulk.minY }
+        guard let (fitAll, _) = try open(document) else { return }
+        expectHealthy(fitAll)
+        #expect(fitAll.bodyAttribute("data-drawn-count") == String(n))
+        // The bulk's extent (the far points' y lies on its edge, their x far beyond it).
+        document.initialView = MapViewport(minX: bulk.minX, maxX: bulk.maxX, minY: bulk.minY, maxY: bulk.maxY, outsideCount: far)
+        guard let (framed, _) = try open(document) else { return }
+        expectHealthy(framed)
+        #expect(framed.bodyAttribute("data-drawn-count") == String(n - far))
+        #expect(framed.innerHTML(id: "status")?.hasPrefix("2,000 of 2,000 points shown (1,997 in view; zoom out for the rest)") == true,
+                "\(framed.innerHTML(id: "status") ?? "")")
+    }
+
     @Test("100,000 points: loads and draws every point")
     func hundredThousandPoints() throws {
         let n = 100_000

@@ -92,7 +92,24 @@ struct HTMLMapWriterTests {
         #expect(throws: InteractiveMapError.categoryOutOfRange(coloring: "cluster", point: 1, id: 1, index: -2, categoryCount: 1)) {
             try HTMLMapWriter.render(hugeIndex)
         }
+        for view in [MapViewport(minX: 0, maxX: .infinity, minY: 0, maxY: 1, outsideCount: 0),
+                     MapViewport(minX: 1, maxX: 0, minY: 0, maxY: 1, outsideCount: 0),
+                     MapViewport(minX: 0, maxX: 1, minY: 0, maxY: 1, outsideCount: 3)] {
+            var badView = good; badView.initialView = view
+            #expect(throws: InteractiveMapError.self) { try HTMLMapWriter.render(badView) }
+        }
         #expect(!InteractiveMapError.nonFiniteCoordinate(point: 1, id: 11).description.contains("\n"))
+    }
+
+    @Test("The initial view travels as [minX, maxX, minY, maxY, outside], or null without one")
+    func initialViewEncoding() throws {
+        var document = MapDocument(title: "t", x: [0, 1, 40], y: [0, 1, -3], texts: ["a", "b", "c"])
+        let none = try #require(try block("map-data", in: HTMLMapWriter.render(document)) as? [String: Any])
+        #expect(none["view"] is NSNull)
+        document.initialView = MapViewport(minX: 0, maxX: 1, minY: -0.25, maxY: 1e-3, outsideCount: 1)
+        let meta = try #require(try block("map-data", in: HTMLMapWriter.render(document)) as? [String: Any])
+        let view = try #require(meta["view"] as? [Double])
+        #expect(view.map { Float($0) } == [0, 1, -0.25, 1e-3, 1], "the shortest decimal of each Float reads back as that Float")
     }
 
     @Test("write() goes through AtomicFile and reports a missing folder")

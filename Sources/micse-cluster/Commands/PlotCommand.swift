@@ -52,7 +52,7 @@ struct PlotCommand: ParsableCommand {
         if output.pathExtension.lowercased() == "html" {
             let document = categories.mapDocument(title: configuration.title, subtitle: "from \(coordinates.lastPathComponent)",
                                                   x: table.x, y: table.y, texts: table.texts ?? [String](repeating: "", count: table.count),
-                                                  ids: table.ids)
+                                                  ids: table.ids, framing: configuration.framing)
             try HTMLMapWriter.write(document, to: output)
         } else {
             let colorings = try plot.panelColorings() ?? [plot.colorBy ?? categories.availableColorings.first ?? .label]

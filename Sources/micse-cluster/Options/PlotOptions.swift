@@ -47,7 +47,7 @@ struct PlotOptions: ParsableArguments {
     var maxCategories = Palette.defaultMaxColored
 
     @Option(help: ArgumentHelp("What the plot frame fits: auto (the bulk of the points; a few far-off points are drawn on the frame's edge and counted in a footnote) or all (every point).",
-                               discussion: "UMAP can put small groups of points, such as duplicate texts, far from the rest; fitting them shrinks the map. The CSV keeps every point's true coordinates either way."))
+                               discussion: "UMAP can put small groups of points, such as duplicate texts, far from the rest; fitting them shrinks the map. The HTML map opens on the same frame (zoom out to reach the far-off points). The CSV keeps every point's true coordinates either way."))
     var frame: PlotFraming = .auto
 
     func validate() throws {
