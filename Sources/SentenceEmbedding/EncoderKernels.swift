@@ -301,7 +301,7 @@ func attentionHead(qkv: UnsafeMutablePointer<Float>, hidden: Int, headSize d: In
 
 /// Scores of 4 queries against all keys: out[r][j] = scale · q_r · k_j for j < L′ (row stride L′),
 /// from the transposed keys (d, L′). 16 columns at a time: per step of d, two key vectors, four
-/// broadcast query values, eight fused multiply-adds.
+/// broadcast query values, eight multiply-adds (not fused: see Package.swift on FMA).
 @inline(__always)
 private func scoreRows4(q0: UnsafePointer<Float>, q1: UnsafePointer<Float>, q2: UnsafePointer<Float>,
                         q3: UnsafePointer<Float>, keys: UnsafePointer<Float>, headSize d: Int, width: Int,
@@ -316,10 +316,10 @@ private func scoreRows4(q0: UnsafePointer<Float>, q1: UnsafePointer<Float>, q2: 
             let k0 = load8(kp), k1 = load8(kp + 8)
             let b0 = SIMD8(repeating: q0[c]), b1 = SIMD8(repeating: q1[c])
             let b2 = SIMD8(repeating: q2[c]), b3 = SIMD8(repeating: q3[c])
-            a00.addProduct(b0, k0); a01.addProduct(b0, k1)
-            a10.addProduct(b1, k0); a11.addProduct(b1, k1)
-            a20.addProduct(b2, k0); a21.addProduct(b2, k1)
-            a30.addProduct(b3, k0); a31.addProduct(b3, k1)
+            a00 += b0 * k0; a01 += b0 * k1
+            a10 += b1 * k0; a11 += b1 * k1
+            a20 += b2 * k0; a21 += b2 * k1
+            a30 += b3 * k0; a31 += b3 * k1
             kp += width
         }
         store8(a00 * s, out + j); store8(a01 * s, out + j + 8)
@@ -346,8 +346,8 @@ private func contextRows2(p0: UnsafePointer<Float>, p1: UnsafePointer<Float>, in
             let row = v + j * stride + c
             let v0 = load8(row), v1 = load8(row + 8), v2 = load8(row + 16), v3 = load8(row + 24)
             let x = SIMD8(repeating: p0[j]), y = SIMD8(repeating: p1[j])
-            a0.addProduct(x, v0); a1.addProduct(x, v1); a2.addProduct(x, v2); a3.addProduct(x, v3)
-            b0.addProduct(y, v0); b1.addProduct(y, v1); b2.addProduct(y, v2); b3.addProduct(y, v3)
+            a0 += x * v0; a1 += x * v1; a2 += x * v2; a3 += x * v3
+            b0 += y * v0; b1 += y * v1; b2 += y * v2; b3 += y * v3
         }
         store8(a0 * i0, out0 + c); store8(a1 * i0, out0 + c + 8); store8(a2 * i0, out0 + c + 16); store8(a3 * i0, out0 + c + 24)
         store8(b0 * i1, out1 + c); store8(b1 * i1, out1 + c + 8); store8(b2 * i1, out1 + c + 16); store8(b3 * i1, out1 + c + 24)
@@ -357,7 +357,7 @@ private func contextRows2(p0: UnsafePointer<Float>, p1: UnsafePointer<Float>, in
         var a = SIMD8<Float>(), b = SIMD8<Float>()
         for j in 0..<length {
             let row = load8(v + j * stride + c)
-            a.addProduct(SIMD8(repeating: p0[j]), row); b.addProduct(SIMD8(repeating: p1[j]), row)
+            a += SIMD8(repeating: p0[j]) * row; b += SIMD8(repeating: p1[j]) * row
         }
         store8(a * i0, out0 + c); store8(b * i1, out1 + c)
         c += 8
