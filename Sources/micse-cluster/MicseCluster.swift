@@ -33,8 +33,9 @@ struct MicseCluster: ParsableCommand {
         commandName: "micse-cluster",
         abstract: "Map a text corpus: embed with a BERT sentence encoder, lay out with UMAP, cluster with k-means, plot.",
         discussion: """
-        Run `micse-cluster INPUT` (the `map` command) to get a PNG map, a coordinate CSV and cluster
-        diagnostics of a corpus; the other commands run one stage each and share the same options.
+        Run `micse-cluster INPUT` (the `map` command) to get a PNG map, a coordinate CSV and cluster \
+        diagnostics of a corpus (and with --html an interactive map); the other commands run one stage each \
+        and share the same options.
 
         Example:
           micse-cluster tweets.csv --plot out.png
