@@ -202,14 +202,17 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
     if (py0 < minY) minY = py0; if (py0 > maxY) maxY = py0;
   }
   if (N === 0) { minX = minY = -1; maxX = maxY = 1; }
-  var spanX = Math.max(maxX - minX, 1e-6), spanY = Math.max(maxY - minY, 1e-6);
-  if (maxX - minX < 1e-6 && maxY - minY < 1e-6) { spanX = spanY = 1; }
+  // Spans of a rectangle for fitting: at least 1e-6, and 1 × 1 when it is a single point.
+  function spans(x0, x1, y0, y1) {
+    if (x1 - x0 < 1e-6 && y1 - y0 < 1e-6) return [1, 1];
+    return [Math.max(x1 - x0, 1e-6), Math.max(y1 - y0, 1e-6)];
+  }
+  var allSpans = spans(minX, maxX, minY, maxY), spanX = allSpans[0], spanY = allSpans[1];
   // The first view (and "Reset view"): the document's rectangle when it has one (the PNG's frame,
   // which can leave a few far-off points out), else every point. Zooming out reaches every point.
   var home = meta.view ? { x0: meta.view[0], x1: meta.view[1], y0: meta.view[2], y1: meta.view[3] }
                        : { x0: minX, x1: maxX, y0: minY, y1: maxY };
-  var homeSpanX = Math.max(home.x1 - home.x0, 1e-6), homeSpanY = Math.max(home.y1 - home.y0, 1e-6);
-  if (home.x1 - home.x0 < 1e-6 && home.y1 - home.y0 < 1e-6) { homeSpanX = homeSpanY = 1; }
+  var homeSpans = spans(home.x0, home.x1, home.y0, home.y1), homeSpanX = homeSpans[0], homeSpanY = homeSpans[1];
   var view = { cx: (home.x0 + home.x1) / 2, cy: (home.y0 + home.y1) / 2, scale: 1 };
   var fitScale = 1, cssWidth = 1, cssHeight = 1, dpr = 1, image = null, pixels = null;
   function scaleToFit(sx, sy) { return Math.min(cssWidth / sx, cssHeight / sy) * 0.92; }

@@ -101,8 +101,8 @@ public struct MapCategories: Sendable {
         let frame = x.isEmpty ? nil : PlotFrame.fit(xs: x, ys: y, framing: framing)
         let view = frame.map { MapViewport(minX: $0.minX, maxX: $0.maxX, minY: $0.minY, maxY: $0.maxY, outsideCount: $0.outsideCount) }
         return MapDocument(title: title, subtitle: subtitle, x: x, y: y, texts: texts, ids: ids,
-                    labels: labelIndex.map { MapColoring(title: "label", categoryIndex: $0, categoryNames: labelNames, categoryColors: labelColors.map(\.hex)) },
-                    clusters: clusterIndex.map { MapColoring(title: "cluster", categoryIndex: $0, categoryNames: clusterNames.map { "cluster \($0)" }, categoryColors: clusterColors.map(\.hex)) },
+                           labels: labelIndex.map { MapColoring(title: "label", categoryIndex: $0, categoryNames: labelNames, categoryColors: labelColors.map(\.hex)) },
+                           clusters: clusterIndex.map { MapColoring(title: "cluster", categoryIndex: $0, categoryNames: clusterNames.map { "cluster \($0)" }, categoryColors: clusterColors.map(\.hex)) },
                            initialView: view)
     }
 }

@@ -13,8 +13,8 @@ struct BenchEmbedCommand: ParsableCommand {
         discussion: """
         Mirrors ../shared/bench/bench_embed.py (fp32, truncation at --max-length, same FLOP count: per layer \
         2·(4H² + 2HI) per token plus 4L²H per text). Our batches are packed without padding, so the GEMMs execute \
-        only useful FLOPs (attention rounds each text's keys up to a multiple of 16: under 1% more work). The sgemm line times a 2048² × 2048² product through the same OpenBLAS on \
-        --threads threads: the ceiling for the encoder's GEMMs. Times are medians of --runs runs after an \
+        only useful FLOPs (attention rounds each text's keys up to a multiple of 16: under 1% more work). The \
+        sgemm line times a 2048² × 2048² product through the same OpenBLAS on --threads threads: the ceiling for the encoder's GEMMs. Times are medians of --runs runs after an \
         untimed warm-up batch; the corpus and the model are loaded before timing. The embedding cache is not used. \
         Output: one JSON object on stdout; --output writes the vectors (input order) to compare with \
         bench_embed.py's embeddings_<pooling>.npy. Use a release build.
