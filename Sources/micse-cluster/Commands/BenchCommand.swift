@@ -17,8 +17,10 @@ struct BenchCommand: ParsableCommand {
           micse-cluster bench umap embeddings.npy --runs 3
           micse-cluster bench kmeans embeddings_mean.npy --k 3 20
           micse-cluster bench render --points 1000000 --categories 20
-          micse-cluster bench tokenize --csv ../shared/data/tweet_eval_sentiment_test.csv
-          micse-cluster bench embed --csv ../shared/data/tweet_eval_sentiment_test.csv --limit 2000
+          micse-cluster bench tokenize \\
+              --csv ../shared/data/tweet_eval_sentiment_test.csv
+          micse-cluster bench embed \\
+              --csv ../shared/data/tweet_eval_sentiment_test.csv --limit 2000
         """,
         subcommands: [BenchTokenizeCommand.self, BenchEmbedCommand.self, BenchKNNCommand.self, BenchUMAPCommand.self, BenchKMeansCommand.self, BenchRenderCommand.self]
     )

@@ -21,7 +21,8 @@ struct BenchEmbedCommand: ParsableCommand {
 
         Example:
           swift build -c release && .build/release/micse-cluster bench embed \\
-            --csv ../shared/data/tweet_eval_sentiment_test.csv --pooling mean --limit 2000
+              --csv ../shared/data/tweet_eval_sentiment_test.csv \\
+              --pooling mean --limit 2000
         """
     )
 

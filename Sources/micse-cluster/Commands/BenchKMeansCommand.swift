@@ -15,7 +15,7 @@ struct BenchKMeansCommand: ParsableCommand {
 
         Example:
           micse-cluster bench kmeans embeddings_mean.npy --k 3 20 --space raw \\
-            --reference Tests/ClusteringTests/Fixtures/kmeans_reference.json
+              --reference Tests/ClusteringTests/Fixtures/kmeans_reference.json
         """
     )
 

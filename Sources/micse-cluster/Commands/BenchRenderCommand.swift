@@ -16,7 +16,8 @@ struct BenchRenderCommand: ParsableCommand {
 
         Examples:
           micse-cluster bench render --points 12284 --categories 3
-          micse-cluster bench render --points 1000000 --categories 20 --out /tmp/bench.png
+          micse-cluster bench render --points 1000000 --categories 20 \\
+              --out /tmp/bench.png
           micse-cluster bench render --coords bench-out/umap2d_seed42.csv --png-sweep
         """
     )

@@ -11,16 +11,18 @@ struct BenchTokenizeCommand: ParsableCommand {
         abstract: "Time the BERT tokenizer on a corpus: texts/s batched, single-threaded and one at a time.",
         discussion: """
         Mirrors ../shared/bench/bench_tokenize.py (BertTokenizerFast, truncation at --max-length):
-          batched      encodeBatch over the whole corpus on --threads threads (fast_batch)
+          batched      encodeBatch of the corpus on --threads threads (fast_batch)
           single       encodeBatch on one thread
           one_by_one   encode() per text, one thread (fast_one_by_one)
+
         Times are medians of --runs runs after one untimed run; the corpus is read before timing. \
         Also reports the token-length distribution ([CLS]/[SEP] included) and the truncated count. \
         Output: one JSON object on stdout. Use a release build.
 
         Example:
           swift build -c release && .build/release/micse-cluster bench tokenize \\
-            --csv ../shared/data/tweet_eval_sentiment_test.csv --model ~/.cache/micse-cluster/models/all-MiniLM-L6-v2
+              --csv ../shared/data/tweet_eval_sentiment_test.csv \\
+              --model ~/.cache/micse-cluster/models/all-MiniLM-L6-v2
         """
     )
 

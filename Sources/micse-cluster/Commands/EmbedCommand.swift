@@ -18,7 +18,8 @@ struct EmbedCommand: ParsableCommand {
 
         Examples:
           micse-cluster embed tweets.csv --output emb.npy
-          micse-cluster embed notes.txt --output emb.npy --pooling cls --max-length 32 --no-cache
+          micse-cluster embed notes.txt --output emb.npy --pooling cls \\
+              --max-length 32 --no-cache
         """
     )
 

@@ -21,10 +21,10 @@ struct MapCommand: ParsableCommand {
 
         Examples:
           micse-cluster tweets.csv --plot out.png
-          micse-cluster tweets.csv --plot map.png --csv map.csv --html map.html --panels label,cluster
+          micse-cluster tweets.csv --plot map.png --csv map.csv --html map.html \\
+              --panels label,cluster
           micse-cluster notes.txt --clusters auto --theme dark --min-dist 0.3
           micse-cluster tweets.csv --embeddings emb.npy --plot out.png
-
         """
     )
 

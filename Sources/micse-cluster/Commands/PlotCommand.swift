@@ -17,8 +17,10 @@ struct PlotCommand: ParsableCommand {
         points) or .html (the self-contained interactive map: hover or tap a point to read its text).
 
         Examples:
-          micse-cluster plot Output/tweets.csv --output Output/tweets-clusters.png --color-by cluster
-          micse-cluster plot Output/tweets.csv --output map.png --panels label,cluster --theme dark
+          micse-cluster plot Output/tweets.csv --output Output/tweets-clusters.png \\
+              --color-by cluster
+          micse-cluster plot Output/tweets.csv --output map.png \\
+              --panels label,cluster --theme dark
           micse-cluster plot Output/tweets.csv --output map.html
         """
     )

@@ -15,7 +15,8 @@ struct TokenizeCommand: ParsableCommand {
         tokenizer_config.json) or tokenizer.json.
 
         Example:
-          echo "Hello, world!" | micse-cluster tokenize --model ~/.cache/micse-cluster/models/all-MiniLM-L6-v2
+          echo "Hello, world!" | micse-cluster tokenize \\
+              --model ~/.cache/micse-cluster/models/all-MiniLM-L6-v2
           [101,7592,1010,2088,999,102]
         """
     )

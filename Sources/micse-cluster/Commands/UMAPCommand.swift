@@ -15,7 +15,8 @@ struct UMAPCommand: ParsableCommand {
         Writes coordinates as .npy (float32, N×dim) or .csv (columns id,x,y). Identical rows are laid out once and share coordinates. With a seed (default 42) the output is identical for any --threads.
 
         Example:
-          micse-cluster umap embeddings.npy --output coords.csv --neighbors 15 --min-dist 0.1 --seed 7
+          micse-cluster umap embeddings.npy --output coords.csv \\
+              --neighbors 15 --min-dist 0.1 --seed 7
         """)
 
     @Argument(help: "Embeddings: a float32/float64 .npy file of shape (N, D), e.g. from numpy.", transform: URL.init(fileURLWithPath:))

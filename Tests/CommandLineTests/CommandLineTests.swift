@@ -1,0 +1,129 @@
+import Testing
+import Foundation
+import CorpusIO
+import TestSupport
+
+/// The `micse-cluster` binary as a user meets it: every help screen, and what bad input prints.
+/// Runs the executable that `swift build --build-tests` leaves beside the test bundle (or `$MICSE_CLI`).
+@Suite("Command line")
+struct CommandLineTests {
+    struct Outcome { var status: Int32; var stdout: String; var stderr: String }
+
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["MICSE_CLI"] { return URL(fileURLWithPath: path) }
+        let bundleDirectory = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).deletingLastPathComponent()
+        return bundleDirectory.appendingPathComponent("micse-cluster")
+    }
+
+    /// Runs the binary with `arguments` on an 80-column, non-terminal output.
+    static func run(_ arguments: [String]) throws -> Outcome {
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            Issue.record("no micse-cluster binary at \(binary.path): build it first (swift build --build-tests)")
+            return Outcome(status: -1, stdout: "", stderr: "")
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["COLUMNS"] = "80"
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes before waiting: a help screen can exceed a pipe's buffer.
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                       stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    /// Subcommand names listed in a help screen's SUBCOMMANDS section.
+    static func subcommands(inHelp help: String) -> [String] {
+        var names: [String] = [], inSection = false
+        for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("SUBCOMMANDS:") { inSection = true; continue }
+            guard inSection else { continue }
+            if line.isEmpty { break }   // then comes "See 'micse-cluster help …'
+            // "  name    abstract": a name sits at two spaces' indent (wrapped abstracts sit deeper).
+            if line.hasPrefix("  ") && !line.hasPrefix("   "), let name = line.split(separator: " ").first {
+                names.append(String(name))
+            }
+        }
+        return names
+    }
+
+    @Test("Every help screen reads at 80 columns: examples and tables are not broken by wrapping")
+    func helpScreens() throws {
+        var queue: [[String]] = [[]], seen = 0
+        while !queue.isEmpty {
+            let command = queue.removeFirst()
+            let outcome = try Self.run(command + ["--help"])
+            let name = (["micse-cluster"] + command).joined(separator: " ")
+            #expect(outcome.status == 0, "\(name) --help exited with \(outcome.status)")
+            let help = outcome.stdout
+            #expect(help.contains("USAGE:"), "\(name) --help has no USAGE line")
+            if command.count < 2 { queue += Self.subcommands(inHelp: help).map { command + [$0] } }
+            seen += 1
+            // The free text above USAGE: an indented line (an example or a table row) that ArgumentParser
+            // had to wrap continues at column 0 right below it. Prose may wrap, indented lines may not.
+            let text = help.components(separatedBy: "\nUSAGE:")[0].split(separator: "\n", omittingEmptySubsequences: false)
+            for (above, line) in zip(text, text.dropFirst()) where above.hasPrefix("  ") && !line.isEmpty && !line.hasPrefix(" ") {
+                Issue.record("\(name) --help: \"\(line)\" continues the wrapped line \"\(above)\"")
+            }
+            #expect(!help.contains("\n\n\n"), "\(name) --help has two blank lines in a row")
+            // ArgumentParser never wraps its USAGE line; everything else must fit.
+            for line in help.split(separator: "\n") where line.count > 80 && !line.hasPrefix("USAGE:") {
+                Issue.record("\(name) --help: line longer than 80 columns: \"\(line)\"")
+            }
+        }
+        // The top level, map, embed, umap, kmeans, plot, tokenize, bench and its 6 stages at least.
+        #expect(seen >= 14, "found only \(seen) help screens")
+    }
+
+    /// One bad-input case: arguments, what the single error line must mention, the exit status.
+    struct BadInput: CustomTestStringConvertible, Sendable {
+        var arguments: [String]
+        var mentions: String
+        var status: Int32 = 1
+        var testDescription: String { arguments.joined(separator: " ") }
+    }
+
+    /// Placeholders in `BadInput.arguments`: `DIR/` becomes the test's directory.
+    static let badInputs: [BadInput] = [
+        BadInput(arguments: ["DIR/missing.csv", "--plot", "DIR/out.png"], mentions: "missing.csv: no such file"),
+        BadInput(arguments: ["embed", "DIR/unterminated.csv", "--output", "DIR/out.npy"], mentions: "unterminated.csv:3:"),
+        BadInput(arguments: ["umap", "DIR/unterminated.csv", "--output", "DIR/out.csv"], mentions: "not a NumPy .npy file"),
+        BadInput(arguments: ["kmeans", "DIR/nan.npy", "--clusters", "2", "--output", "DIR/out.csv"], mentions: "row 3 holds a NaN"),
+        BadInput(arguments: ["kmeans", "DIR/nan.npy", "--clusters", "0", "--output", "DIR/out.csv"], mentions: "--clusters", status: 64),
+        BadInput(arguments: ["DIR/missing.csv", "--bogus"], mentions: "--bogus", status: 64),
+        BadInput(arguments: ["embed"], mentions: "<input>", status: 64),
+    ]
+
+    @Test("Bad input: one clear line on stderr, a non-zero exit, the previous output left as it was", arguments: badInputs)
+    func badInput(_ case: BadInput) throws {
+        let dir = try makeTemporaryDirectory("micse-cli")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("text,label\nhello,0\n\"never closed,1\n".utf8).write(to: dir.appendingPathComponent("unterminated.csv"))
+        var values = [Float](repeating: 0.5, count: 4 * 3)
+        values[2 * 3 + 1] = .nan   // the third row: "row 3" to the user
+        try NPYFile.write(rows: 4, columns: 3, values: values, to: dir.appendingPathComponent("nan.npy"))
+        // Outputs from an earlier run: a failed run must not replace or truncate them.
+        for name in ["out.png", "out.npy", "out.csv"] { try Data("earlier run".utf8).write(to: dir.appendingPathComponent(name)) }
+
+        let outcome = try Self.run(`case`.arguments.map { $0.replacingOccurrences(of: "DIR/", with: dir.path + "/") })
+        let lines = outcome.stderr.split(separator: "\n")
+        #expect(outcome.status == `case`.status, "exit status \(outcome.status); stderr: \(outcome.stderr)")
+        #expect(lines.count == 1, "stderr should be one line: \(outcome.stderr)")
+        #expect(lines.first?.hasPrefix("error: ") == true && outcome.stderr.contains(`case`.mentions),
+                "stderr should be \"error: …\" mentioning \(`case`.mentions): \(outcome.stderr)")
+        for name in ["out.png", "out.npy", "out.csv"] {
+            let kept = try Data(contentsOf: dir.appendingPathComponent(name))
+            #expect(kept == Data("earlier run".utf8), "\(name) was changed by a failed run")
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "temporary files left behind: \(leftovers)")
+    }
+}
