@@ -37,7 +37,7 @@ struct MicseCluster: ParsableCommand {
         diagnostics of a corpus (and with --html an interactive map); the other commands run one stage each \
         and share the same options.
 
-        Example:
+        Examples:
           micse-cluster tweets.csv --plot out.png
           micse-cluster map --help      (all options of the main command)
         """,

@@ -13,7 +13,7 @@ struct KMeansCommand: ParsableCommand {
         discussion: """
         Rows are L2-normalised first (cosine geometry, as the main pipeline clusters embeddings); --raw clusters the vectors as given (e.g. 2-D UMAP coordinates). With --labels, the diagnostics add each cluster's label composition, ARI and NMI. The diagnostics JSON is written next to the CSV (clusters.csv → clusters.diagnostics.json). CSV ids are 0-based row indices in input order. --cluster-space is for the main pipeline; this command clusters its input.
 
-        Example:
+        Examples:
           micse-cluster kmeans embeddings.npy --clusters 3 --labels labels.npy \\
               --output clusters.csv
           micse-cluster kmeans embeddings.npy --clusters auto --output clusters.csv
