@@ -14,19 +14,31 @@ public struct OutputPlan: Sendable, Equatable {
     public var diagnostics: URL?
     /// The run manifest: `<stem>.run.json`.
     public var manifest: URL?
+    /// The default output folder when it does not exist yet: created by `createFolders()` when the
+    /// run reaches its outputs, so that a run that fails earlier leaves no empty folder behind.
+    public var folderToCreate: URL?
 
     public init(plots: [URL] = [], coordinates: URL? = nil, html: URL? = nil, diagnostics: URL? = nil, manifest: URL? = nil) {
         self.plots = plots; self.coordinates = coordinates; self.html = html; self.diagnostics = diagnostics; self.manifest = manifest
     }
 
     /// The plan for a corpus: explicit paths where given; with neither a plot nor a CSV given,
-    /// `Output/<input name>.png` and `.csv` (the folder is created). Diagnostics and the manifest
-    /// go beside the CSV, or beside the first plot.
+    /// `Output/<input name>.png` and `.csv` (the folder is created by `createFolders()`, and only
+    /// its parent has to be writable now). Diagnostics and the manifest go beside the CSV, or beside
+    /// the first plot.
     public static func resolve(input: URL, plots: [URL], coordinates: URL?, html: URL?,
                                defaultFolder: URL = URL(fileURLWithPath: "Output")) throws -> OutputPlan {
         var plan = OutputPlan(plots: plots, coordinates: coordinates, html: html)
         if plots.isEmpty && coordinates == nil {
-            try FileManager.default.createDirectory(at: defaultFolder, withIntermediateDirectories: true)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: defaultFolder.path, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else {
+                    throw MicseError("cannot write into \(defaultFolder.path): it is a file, not a folder (give --plot or --csv)")
+                }
+            } else {
+                try AtomicFile.checkWritable(defaultFolder)
+                plan.folderToCreate = defaultFolder
+            }
             let stem = input.deletingPathExtension().lastPathComponent
             plan.plots = [defaultFolder.appendingPathComponent(stem + ".png")]
             plan.coordinates = defaultFolder.appendingPathComponent(stem + ".csv")
@@ -42,8 +54,20 @@ public struct OutputPlan: Sendable, Equatable {
                 throw MicseError("--plot \(plot.path): the file name must end in .png or .svg")
             }
         }
-        for url in plan.allFiles { try AtomicFile.checkWritable(url) }
+        for url in plan.allFiles where url.deletingLastPathComponent().path != plan.folderToCreate?.path {
+            try AtomicFile.checkWritable(url)
+        }
         return plan
+    }
+
+    /// Creates the default output folder if the plan needs it (see `folderToCreate`).
+    public func createFolders() throws {
+        guard let folder = folderToCreate else { return }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw MicseError("cannot create the output folder \(folder.path): \(error.localizedDescription)")
+        }
     }
 
     public var allFiles: [URL] { plots + [coordinates, html, diagnostics, manifest].compactMap { $0 } }

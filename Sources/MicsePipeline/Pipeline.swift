@@ -128,6 +128,7 @@ public struct Pipeline {
 
         // 5. Outputs.
         watch = Stopwatch()
+        try config.outputs.createFolders()
         let x = (0..<layout.coordinates.rows).map { layout.coordinates[$0, 0] }
         let y = (0..<layout.coordinates.rows).map { layout.coordinates[$0, 1] }
         let clusters = kmeansResult.labels.map(Int.init)

@@ -87,6 +87,36 @@ struct PipelineTests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("map.png").path))
     }
 
+    @Test("the default Output folder is created when the outputs are written, not by a run that fails before")
+    func defaultFolder() throws {
+        let dir = try makeTemporaryDirectory("pipeline")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (corpus, embeddings) = try Self.makeCorpus(in: dir, n: 30)
+        let folder = dir.appendingPathComponent("Output")
+        func configuration(_ embeddings: URL) throws -> PipelineConfiguration {
+            var c = PipelineConfiguration(input: corpus)
+            c.embeddingsFile = embeddings
+            c.outputs = try OutputPlan.resolve(input: corpus, plots: [], coordinates: nil, html: nil, defaultFolder: folder)
+            c.plot.width = 300; c.plot.height = 300
+            return c
+        }
+        let wrong = dir.appendingPathComponent("wrong.npy")
+        try NPYFile.write(rows: 29, columns: 4, values: [Float](repeating: 1, count: 116), to: wrong)
+        let failing = try configuration(wrong)
+        #expect(failing.outputs.folderToCreate == folder)
+        #expect(throws: (any Error).self) { try Pipeline(configuration: failing, reporter: ConsoleReporter(verbosity: .quiet)).run() }
+        #expect(!FileManager.default.fileExists(atPath: folder.path), "a failed run left \(folder.path) behind")
+
+        _ = try Pipeline(configuration: try configuration(embeddings), reporter: ConsoleReporter(verbosity: .quiet)).run()
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        #expect(files == ["corpus.png", "corpus.csv", "corpus.clusters.json", "corpus.run.json"])
+        // Once it exists, the plan has nothing to create; a file in its place is one clear error.
+        #expect(try configuration(embeddings).outputs.folderToCreate == nil)
+        try FileManager.default.removeItem(at: folder)
+        try Data().write(to: folder)
+        #expect(throws: (any Error).self) { try configuration(embeddings) }
+    }
+
     @Test("degenerate corpora: all texts equal, and a handful of documents, still give a map")
     func degenerate() throws {
         let dir = try makeTemporaryDirectory("pipeline")
