@@ -26,6 +26,13 @@ struct PipelineTests {
         return (corpus, embeddings)
     }
 
+    /// Embeddings for 29 documents: wrong for a 30-document corpus.
+    static func wrongEmbeddings(in dir: URL) throws -> URL {
+        let wrong = dir.appendingPathComponent("wrong.npy")
+        try NPYFile.write(rows: 29, columns: 4, values: [Float](repeating: 1, count: 116), to: wrong)
+        return wrong
+    }
+
     static func configuration(_ corpus: URL, _ embeddings: URL, dir: URL) throws -> PipelineConfiguration {
         var c = PipelineConfiguration(input: corpus)
         c.embeddingsFile = embeddings
@@ -77,8 +84,7 @@ struct PipelineTests {
         let dir = try makeTemporaryDirectory("pipeline")
         defer { try? FileManager.default.removeItem(at: dir) }
         let (corpus, _) = try Self.makeCorpus(in: dir, n: 30)
-        let wrong = dir.appendingPathComponent("wrong.npy")
-        try NPYFile.write(rows: 29, columns: 4, values: [Float](repeating: 1, count: 116), to: wrong)
+        let wrong = try Self.wrongEmbeddings(in: dir)
         let c = try Self.configuration(corpus, wrong, dir: dir)
         #expect(throws: (any Error).self) { try Pipeline(configuration: c, reporter: ConsoleReporter(verbosity: .quiet)).run() }
         do { _ = try Pipeline(configuration: c, reporter: ConsoleReporter(verbosity: .quiet)).run() } catch {
@@ -100,8 +106,7 @@ struct PipelineTests {
             c.plot.width = 300; c.plot.height = 300
             return c
         }
-        let wrong = dir.appendingPathComponent("wrong.npy")
-        try NPYFile.write(rows: 29, columns: 4, values: [Float](repeating: 1, count: 116), to: wrong)
+        let wrong = try Self.wrongEmbeddings(in: dir)
         let failing = try configuration(wrong)
         #expect(failing.outputs.folderToCreate == folder)
         #expect(throws: (any Error).self) { try Pipeline(configuration: failing, reporter: ConsoleReporter(verbosity: .quiet)).run() }
