@@ -21,10 +21,13 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
     public var dimension: Int
     public var clusterCount: Int
     public var clusterSizes: [Int]
-    /// Present when labels were given.
+    /// Present when labels were given. Points without a label count as "(no label)".
     public var composition: [Composition]?
+    /// Against the labels, over the points that have one (nil when none has).
     public var adjustedRandIndex: Double?
     public var normalizedMutualInformation: Double?
+    /// Points with a label, over which ARI and NMI are computed (nil without labels).
+    public var labeledCount: Int?
     /// Mean silhouette (Euclidean in the clustered space) on `silhouetteSampleSize` seeded points;
     /// nil when undefined (one cluster, or as many clusters as sampled points).
     public var silhouette: Double?
@@ -42,6 +45,8 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
     ///
     /// - Parameters:
     ///   - labels: reference label codes (length n), e.g. the tweet classes; `labelNames[code]` names them.
+    ///     A negative code marks a point without a label: it is left out of ARI and NMI (scored on
+    ///     the labelled points, as one would on a partly annotated corpus) and listed as "(no label)".
     ///   - silhouetteSampleSize: points sampled for the silhouette (default 2,000; all if n is smaller).
     /// - Throws: `ClusteringError.labelCountMismatch` if `labels` has the wrong length.
     public static func make(result: KMeansResult, data: Matrix, configuration: KMeansConfiguration,
@@ -49,21 +54,31 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
                             silhouetteSampleSize: Int = 2000, seed: UInt64 = 0) throws -> ClusterDiagnostics {
         let n = data.rows, k = result.centers.rows
         var composition: [Composition]?
-        var ari: Double?, nmi: Double?
+        var ari: Double?, nmi: Double?, labeledCount: Int?
         if let labels {
             guard labels.count == n else { throw ClusteringError.labelCountMismatch(labels: labels.count, points: n) }
-            ari = ClusterMetrics.adjustedRandIndex(labels, result.labels)
-            nmi = ClusterMetrics.normalizedMutualInformation(labels, result.labels)
+            let labeled = labels.indices.filter { labels[$0] >= 0 }
+            labeledCount = labeled.count
+            if labeled.count == n {
+                ari = ClusterMetrics.adjustedRandIndex(labels, result.labels)
+                nmi = ClusterMetrics.normalizedMutualInformation(labels, result.labels)
+            } else if !labeled.isEmpty {
+                let truth = labeled.map { labels[$0] }, predicted = labeled.map { result.labels[$0] }
+                ari = ClusterMetrics.adjustedRandIndex(truth, predicted)
+                nmi = ClusterMetrics.normalizedMutualInformation(truth, predicted)
+            }
             var counts = [[Int: Int]](repeating: [:], count: k)
-            for (label, cluster) in zip(labels, result.labels) { counts[Int(cluster)][label, default: 0] += 1 }
+            for (label, cluster) in zip(labels, result.labels) { counts[Int(cluster)][max(-1, label), default: 0] += 1 }
             func name(_ code: Int) -> String {
-                if let labelNames, code >= 0, code < labelNames.count { return labelNames[code] }
+                if code < 0 { return ClusterDiagnostics.noLabel }
+                if let labelNames, code < labelNames.count { return labelNames[code] }
                 return String(code)
             }
             var table: [Composition] = []
             for j in 0..<k {
+                // Most frequent first; "(no label)" after the labels it ties with.
                 let entries: [(key: Int, value: Int)] = counts[j].sorted { a, b in
-                    a.value != b.value ? a.value > b.value : a.key < b.key
+                    a.value != b.value ? a.value > b.value : (a.key < 0) != (b.key < 0) ? b.key < 0 : a.key < b.key
                 }
                 let size = entries.reduce(0) { $0 + $1.value }
                 table.append(Composition(cluster: j, size: size,
@@ -76,11 +91,15 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
                                                    threads: configuration.threads)
         return ClusterDiagnostics(pointCount: n, dimension: data.columns, clusterCount: k, clusterSizes: result.clusterSizes,
                                   composition: composition, adjustedRandIndex: ari, normalizedMutualInformation: nmi,
+                                  labeledCount: labeledCount,
                                   silhouette: silhouette, silhouetteSampleSize: sampleSize, inertia: result.inertia,
                                   iterations: result.iterations, initCount: configuration.initCount,
                                   algorithm: configuration.algorithm.rawValue, seconds: result.seconds, notices: result.notices,
                                   selectionCurve: nil)
     }
+
+    /// How points without a label are named (composition, legends).
+    public static let noLabel = "(no label)"
 
     /// A few lines for the terminal.
     public var summary: String {
@@ -89,7 +108,8 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
                      + "\(iterations) iterations, best of \(initCount) restarts, \(String(format: "%.3f", seconds)) s"]
         lines.append("sizes: " + clusterSizes.map(String.init).joined(separator: " "))
         lines.append("silhouette (\(silhouetteSampleSize) points): \(f(silhouette))"
-                     + (adjustedRandIndex != nil ? ", ARI \(f(adjustedRandIndex)), NMI \(f(normalizedMutualInformation))" : ""))
+                     + (adjustedRandIndex != nil ? ", ARI \(f(adjustedRandIndex)), NMI \(f(normalizedMutualInformation))" : "")
+                     + (labeledCount.map { $0 < pointCount ? " (on the \($0) labelled points)" : "" } ?? ""))
         if let composition {
             for c in composition {
                 let top = c.labels.prefix(3).map { "\($0.label) \(Int((Double($0.count) / Double(max(1, c.size)) * 100).rounded()))%" }

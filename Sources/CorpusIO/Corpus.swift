@@ -42,7 +42,9 @@ public struct Corpus: Sendable {
     public var source: URL
     public var format: CorpusFormat
     public var texts: [String]
-    /// One label per text, or nil when the corpus has no label column.
+    /// One label per text, or nil when the corpus has no label column. An empty label marks a
+    /// document without one (an empty cell, a missing JSON field): it is drawn as "(no label)" and
+    /// left out of the agreement scores.
     public var labels: [String]?
     /// For each document, its 0-based record number among the file's data records (before any
     /// were skipped), so that it names the input row even when rows were skipped.
@@ -56,16 +58,22 @@ public struct Corpus: Sendable {
     /// The columns the text and labels were taken from (for messages).
     public var textColumnName: String
     public var labelColumnName: String?
+    /// What the reader guessed and the user should know (one line each), e.g. that the first
+    /// line of a one-column CSV was taken as its header.
+    public var notices: [String] = []
 
     public var count: Int { texts.count }
+    /// Documents whose label is empty (0 without labels).
+    public var unlabeledCount: Int { labels?.reduce(0) { $0 + ($1.isEmpty ? 1 : 0) } ?? 0 }
     /// A short name for titles: the file name without extension.
     public var name: String { source.deletingPathExtension().lastPathComponent }
 
-    /// The distinct labels, by descending count then name; with each label's count.
+    /// The distinct labels, by descending count then name; with each label's count. Documents
+    /// without a label are not counted (see `unlabeledCount`).
     public func labelCounts() -> [(label: String, count: Int)] {
         guard let labels else { return [] }
         var counts: [String: Int] = [:]
-        for l in labels { counts[l, default: 0] += 1 }
+        for l in labels where !l.isEmpty { counts[l, default: 0] += 1 }
         return counts.map { ($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.label < $1.label }
     }
 }

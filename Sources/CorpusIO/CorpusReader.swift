@@ -44,6 +44,13 @@ public enum CorpusReader {
             throw CorpusError.noDocuments(path, skippedEmpty: corpus.skippedEmpty, skippedInvalid: corpus.skippedInvalid)
         }
         corpus.format = format
+        if let labels = corpus.labels, labels.allSatisfy(\.isEmpty) {
+            // A label column with nothing in it: the corpus has no labels.
+            corpus.notices.append("\(url.lastPathComponent): the label column '\(corpus.labelColumnName ?? "")' is empty in every row; "
+                                  + "reading the corpus without labels")
+            corpus.labels = nil
+            corpus.labelColumnName = nil
+        }
         return corpus
     }
 
@@ -110,6 +117,10 @@ public enum CorpusReader {
             append(text: text, label: labelIndex == nil ? nil : label, record: recordNumber, line: r.line, to: &corpus, options: options)
         }
         if !sawRecord { throw CorpusError.headerOnly(path) }
+        if options.textColumn == nil, names.count == 1, findColumn(textColumnNames, in: names) == nil {
+            corpus.notices.append("\(url.lastPathComponent): line \(header.line) ('\(names[0].prefix(40))') was read as the header "
+                                  + "of the only column, not as a document; if the file has no header line, pass --format text")
+        }
         return corpus
     }
 

@@ -1,3 +1,4 @@
+import Clustering
 import Foundation
 import InteractiveMap
 import MicseSupport
@@ -10,7 +11,8 @@ import Rendering
 /// `maxColored` get their own colour, the rest "other"). Clusters are matched one-to-one to labels
 /// by largest overlap (greedy on the contingency table); a matched cluster takes its label's
 /// colour, so when clusters follow labels the two panels look alike, and the other clusters take
-/// the next palette colours no label uses.
+/// the next palette colours no label uses. Documents without a label (empty label) form one
+/// category, "(no label)", drawn in the theme's grey for "other" and listed last.
 public struct MapCategories: Sendable {
     public var labelNames: [String] = []
     public var labelIndex: [Int32]?
@@ -30,8 +32,9 @@ public struct MapCategories: Sendable {
                 if let i = index[l] { categories.append(i); counts[Int(i)] += 1; continue }
                 index[l] = Int32(names.count); categories.append(Int32(names.count)); names.append(l); counts.append(1)
             }
-            // Legend order: numeric labels numerically, others by name.
+            // Legend order: numeric labels numerically, others by name; no label last.
             let order = names.indices.sorted { a, b in
+                if names[a].isEmpty || names[b].isEmpty { return names[b].isEmpty && !names[a].isEmpty }
                 if let ia = Int(names[a]), let ib = Int(names[b]) { return ia < ib }
                 return names[a] < names[b]
             }
@@ -40,7 +43,14 @@ public struct MapCategories: Sendable {
             labelNames = order.map { names[$0] }
             labelCounts = order.map { counts[$0] }
             labelIndex = categories.map { remap[Int($0)] }
-            labelColors = Palette.colors(for: labelNames, counts: labelCounts, theme: theme, maxColored: maxColored)
+            let unlabeled = labelNames.last == ""
+            let named = unlabeled ? labelNames.count - 1 : labelNames.count
+            labelColors = Palette.colors(for: Array(labelNames.prefix(named)), counts: Array(labelCounts.prefix(named)),
+                                         theme: theme, maxColored: maxColored)
+            if unlabeled {
+                labelNames[named] = ClusterDiagnostics.noLabel
+                labelColors.append(theme.otherColor)
+            }
         }
         guard let clusters else { return }
         let k = (clusters.max() ?? -1) + 1

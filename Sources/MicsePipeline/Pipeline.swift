@@ -50,8 +50,12 @@ public struct Pipeline {
         var readDetail = "\(corpus.count.formatted()) document\(corpus.count == 1 ? "" : "s")"
         if corpus.skippedEmpty > 0 { readDetail += ", \(corpus.skippedEmpty) empty skipped" }
         if corpus.skippedInvalid > 0 { readDetail += ", \(corpus.skippedInvalid) invalid UTF-8 skipped" }
-        if let labels = corpus.labelColumnName { readDetail += ", labels from '\(labels)' (\(corpus.labelCounts().count) distinct)" }
+        if let labels = corpus.labelColumnName {
+            readDetail += ", labels from '\(labels)' (\(corpus.labelCounts().count) distinct"
+            readDetail += corpus.unlabeledCount > 0 ? "; \(corpus.unlabeledCount.formatted()) without a label)" : ")"
+        }
         record("read", watch.seconds, readDetail)
+        for notice in corpus.notices { reporter.notice(notice) }
         guard corpus.count >= 3 else {
             throw MicseError("\(config.input.path): \(corpus.count) document\(corpus.count == 1 ? "" : "s"); a map needs at least 3")
         }
@@ -96,7 +100,7 @@ public struct Pipeline {
         let clusterData = config.clusterSpace == .embedding ? embeddings.l2Normalized() : layout.coordinates
         var kmeansConfig = config.kmeans
         kmeansConfig.threads = threads
-        let labelCount = corpus.labels.map { Set($0).count }
+        let labelCount = corpus.labels.map { _ in corpus.labelCounts().count }
         var curve: [ClusterCountSelection.Candidate]?
         let kmeansResult: KMeansResult
         switch config.clusters {
@@ -113,12 +117,14 @@ public struct Pipeline {
             kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig)
         }
         for notice in kmeansResult.notices { reporter.notice(notice) }
+        // Label codes in order of first appearance; −1 for documents without a label.
+        let labelNames = uniqueInOrder((corpus.labels ?? []).filter { !$0.isEmpty })
         let labelIDs: [Int]? = corpus.labels.map { labels in
-            var index: [String: Int] = [:]
-            return labels.map { l in if let i = index[l] { return i }; let i = index.count; index[l] = i; return i }
+            let index = Dictionary(uniqueKeysWithValues: labelNames.enumerated().map { ($1, $0) })
+            return labels.map { index[$0] ?? -1 }
         }
         let diagnostics = try ClusterDiagnostics.make(result: kmeansResult, data: clusterData, configuration: kmeansConfig,
-                                                      labels: labelIDs, labelNames: labelIDs == nil ? nil : uniqueInOrder(corpus.labels ?? []),
+                                                      labels: labelIDs, labelNames: labelIDs == nil ? nil : labelNames,
                                                       seed: kmeansConfig.seed)
         var kmeansDetail = "k=\(kmeansConfig.clusterCount) on the \(config.clusterSpace == .embedding ? "normalised embeddings" : "UMAP coordinates"), inertia \(String(format: "%.4g", kmeansResult.inertia)), \(kmeansResult.iterations) iterations"
         if let ari = diagnostics.adjustedRandIndex, let nmi = diagnostics.normalizedMutualInformation {

@@ -5,8 +5,8 @@
 //   → title, legend, cluster numbers → 8-bit sRGB
 //
 // Drawing order: a SplitMix64 Fisher–Yates shuffle of the points (seed from the configuration), so
-// no category is buried under another because it comes last in the input; points of the
-// "other" group go first, beneath the coloured ones.
+// no category is buried under another because it comes last in the input; points drawn in the
+// grey of "other" (lumped categories, documents without a label) go first, beneath the coloured ones.
 import Foundation
 import MicseSupport
 
@@ -179,10 +179,10 @@ public enum ScatterPlot {
                 var rng = SplitMix64.derived(from: configuration.seed, stream: 0x504C_4F54)
                 order.seededShuffle(using: &rng)
             }
-            if !a.other.isEmpty {
-                var isOther = [Bool](repeating: false, count: p.categoryNames.count)
-                for c in a.other { isOther[c] = true }
-                order = order.filter { isOther[Int(p.categories[Int($0)])] } + order.filter { !isOther[Int(p.categories[Int($0)])] }
+            // Grey points ("other", or a category given the grey, e.g. documents without a label) go beneath.
+            let isGrey = a.colors.map { $0 == theme.otherColor }
+            if isGrey.contains(true) && p.categoryNames.count > 1 {
+                order = order.filter { isGrey[Int(p.categories[Int($0)])] } + order.filter { !isGrey[Int(p.categories[Int($0)])] }
             }
             var centres: [(String, Float, Float)] = []
             if configuration.showClusterNumbers, p.coloring == .cluster {

@@ -82,6 +82,36 @@ struct DiagnosticsTests {
         }
     }
 
+    @Test("points without a label (negative codes): left out of ARI and NMI, listed as (no label)")
+    func unlabeledPoints() throws {
+        let x = Matrix(reference.blobs.points)
+        let configuration = KMeansConfiguration(clusterCount: 5)
+        let result = try KMeans.fit(x, configuration: configuration)
+        // Every third point loses its label; a third of the others get a wrong one.
+        var labels = reference.blobs.labels
+        for i in labels.indices where i % 3 == 0 { labels[i] = -1 }
+        for i in labels.indices where i % 3 == 1 && i % 9 == 1 { labels[i] = (labels[i] + 1) % 5 }
+        let names = ["a", "b", "c", "d", "e"]
+        let d = try ClusterDiagnostics.make(result: result, data: x, configuration: configuration, labels: labels, labelNames: names)
+        let kept = labels.indices.filter { labels[$0] >= 0 }
+        #expect(d.labeledCount == kept.count && kept.count == 400)
+        #expect(d.adjustedRandIndex == ClusterMetrics.adjustedRandIndex(kept.map { labels[$0] }, kept.map { result.labels[$0] }))
+        #expect(d.normalizedMutualInformation
+                == ClusterMetrics.normalizedMutualInformation(kept.map { labels[$0] }, kept.map { result.labels[$0] }))
+        #expect((d.adjustedRandIndex ?? 1) < 1 && (d.adjustedRandIndex ?? 0) > 0.5)
+        // Each cluster: its true label, then "(no label)" (a third of the blob), then the wrong ones.
+        for c in d.composition ?? [] {
+            #expect(c.labels.count >= 2 && c.labels[1].label == ClusterDiagnostics.noLabel, "\(c)")
+            #expect(c.labels.reduce(0) { $0 + $1.count } == c.size)
+        }
+        #expect(d.summary.contains("(on the 400 labelled points)"))
+        // No label at all: no scores, composition only.
+        let none = try ClusterDiagnostics.make(result: result, data: x, configuration: configuration,
+                                               labels: [Int](repeating: -1, count: x.rows), labelNames: [])
+        #expect(none.adjustedRandIndex == nil && none.normalizedMutualInformation == nil && none.labeledCount == 0)
+        #expect(none.composition?.allSatisfy { $0.labels.map(\.label) == [ClusterDiagnostics.noLabel] } == true)
+    }
+
     @Test("--clusters auto picks the number of well-separated blobs and reports the curve")
     func automaticK() throws {
         let x = Matrix(reference.blobs.points)

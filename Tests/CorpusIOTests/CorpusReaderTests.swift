@@ -84,6 +84,34 @@ struct CorpusReaderTests {
         #expect(try CorpusReader.read(noLabels).labels == nil)
     }
 
+    @Test("labels missing in some rows are empty; a label column empty in every row means no labels")
+    func missingLabels() throws {
+        let csv = try file("m.csv", "text,label\none,a\ntwo,\nthree,b\nfour,\n")
+        let c = try CorpusReader.read(csv)
+        #expect(c.labels == ["a", "", "b", ""] && c.unlabeledCount == 2)
+        #expect(c.labelCounts().map(\.label) == ["a", "b"] && c.notices.isEmpty)
+        let jsonl = try file("m.jsonl", "{\"text\": \"one\", \"label\": 1}\n{\"text\": \"two\"}\n{\"text\": \"three\", \"label\": null}\n")
+        let j = try CorpusReader.read(jsonl)
+        #expect(j.labels == ["1", "", ""] && j.unlabeledCount == 2)
+        let empty = try file("e.csv", "text,label\none,\ntwo, \n")
+        let e = try CorpusReader.read(empty)
+        #expect(e.labels == nil && e.labelColumnName == nil && e.unlabeledCount == 0)
+        #expect(e.notices == ["e.csv: the label column 'label' is empty in every row; reading the corpus without labels"])
+    }
+
+    @Test("a one-column CSV without a known header name: its first line is the header, and a notice says so")
+    func oneColumnHeader() throws {
+        let url = try file("list.csv", "first thought\nsecond thought\nthird thought\n")
+        let c = try CorpusReader.read(url)
+        #expect(c.texts == ["second thought", "third thought"])
+        #expect(c.notices.count == 1 && c.notices[0].contains("line 1 ('first thought') was read as the header")
+                && c.notices[0].contains("--format text"))
+        #expect(try CorpusReader.read(url, options: .init(format: .text)).texts.count == 3)
+        // A known header name, or a column chosen by the user: nothing to say.
+        #expect(try CorpusReader.read(try file("named.csv", "Text\na\nb\n")).notices.isEmpty)
+        #expect(try CorpusReader.read(url, options: .init(textColumn: "1")).notices.isEmpty)
+    }
+
     @Test("empty texts are skipped and counted, or kept on request")
     func emptyTexts() throws {
         let url = try file("e.csv", "text,label\n,a\n  ,b\nreal,c\n")

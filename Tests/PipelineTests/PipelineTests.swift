@@ -4,19 +4,23 @@ import Foundation
 import CorpusIO
 import TestSupport
 import MicseSupport
+import Rendering
 
 /// End-to-end runs of the pipeline on small corpora with precomputed embeddings (the encoder has
 /// its own parity tests), checking every output file and the degenerate cases.
 @Suite("Pipeline")
 struct PipelineTests {
     /// A corpus of `n` texts in 3 labelled groups and embeddings that separate the groups.
-    static func makeCorpus(in dir: URL, n: Int, dimension: Int = 16, seed: UInt64 = 1) throws -> (corpus: URL, embeddings: URL) {
+    /// With `unlabeledEvery`, every such document has an empty label.
+    static func makeCorpus(in dir: URL, n: Int, dimension: Int = 16, seed: UInt64 = 1,
+                           unlabeledEvery: Int? = nil) throws -> (corpus: URL, embeddings: URL) {
         var rng = SplitMix64(seed: seed)
         var csv = "text,label\n"
         var values: [Float] = []
         for i in 0..<n {
             let group = i % 3
-            csv += "\"document \(i), group \(group) \"\"quoted\"\"\",g\(group)\n"
+            let label = unlabeledEvery.map { i % $0 == 0 } == true ? "" : "g\(group)"
+            csv += "\"document \(i), group \(group) \"\"quoted\"\"\",\(label)\n"
             for d in 0..<dimension { values.append((d % 3 == group ? 3 : 0) + Float(rng.nextGaussian()) * 0.3) }
         }
         let corpus = dir.appendingPathComponent("corpus.csv")
@@ -63,6 +67,25 @@ struct PipelineTests {
         #expect((manifest?["input"] as? [String: Any])?["documents"] as? Int == 300)
         #expect((manifest?["configuration"] as? [String: String])?["umap.seed"] == "42")
         #expect((manifest?["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["read", "embed", "umap", "kmeans", "write"])
+    }
+
+    @Test("documents without a label: k from the labels they have, scores over the labelled ones, a grey '(no label)' category")
+    func unlabeledDocuments() throws {
+        let dir = try makeTemporaryDirectory("pipeline")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (corpus, embeddings) = try Self.makeCorpus(in: dir, n: 300, unlabeledEvery: 4)
+        let result = try Pipeline(configuration: try Self.configuration(corpus, embeddings, dir: dir),
+                                  reporter: ConsoleReporter(verbosity: .quiet)).run()
+        #expect(result.diagnostics.clusterCount == 3)
+        #expect(result.diagnostics.labeledCount == 225)
+        #expect((result.diagnostics.adjustedRandIndex ?? 0) > 0.99)
+        #expect(result.manifest.stages.first?.detail == "300 documents, labels from 'label' (3 distinct; 75 without a label)")
+        let table = try CoordinateTable.read(dir.appendingPathComponent("map.csv"))
+        #expect(table.labels?[0] == "" && table.labels?[1] == "g1")
+        let categories = MapCategories(labels: table.labels, clusters: nil, theme: .light)
+        #expect(categories.labelNames == ["g0", "g1", "g2", "(no label)"])
+        #expect(categories.labelColors.last == PlotTheme.light.otherColor)
+        #expect(Set(categories.labelColors.dropLast()).count == 3 && !categories.labelColors.dropLast().contains(PlotTheme.light.otherColor))
     }
 
     @Test("the same seed gives the same coordinates and clusters")

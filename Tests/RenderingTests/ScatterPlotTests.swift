@@ -189,6 +189,24 @@ struct ScatterPlotTests {
         #expect(image.color(x: 20, y: 20) == PlotTheme.light.background)
     }
 
+    @Test("a category drawn in the 'other' grey (e.g. no label) goes beneath the coloured ones")
+    func greyBeneath() throws {
+        var configuration = config
+        configuration.alpha = 1
+        configuration.pointSize = 8
+        // Coloured and grey points at the same two places; the grey ones come last in the input.
+        let xs: [Float] = [0, 5, 0, 5, 0, 5], ys: [Float] = [0, 3, 0, 3, 0, 3]
+        let colored = Palette.colors(count: 1, theme: .light)[0], grey = PlotTheme.light.otherColor
+        let data = ScatterData(x: xs, y: ys, categories: [0, 0, 1, 1, 1, 1], categoryNames: ["a", "(no label)"],
+                               colors: [colored, grey])
+        let panel = try ScatterPlot.prepare([data], subtitles: [""], configuration: configuration)[0]
+        #expect(panel.order.prefix(4).allSatisfy { data.categories[Int($0)] == 1 })
+        let image = try ScatterPlot.render(data, configuration: configuration)
+        for i in 0..<2 {
+            #expect(image.color(x: Int(panel.layout.pixelX(xs[i])), y: Int(panel.layout.pixelY(ys[i]))) == colored)
+        }
+    }
+
     @Test("10,000 labels: legend lists the top 30 and one 'other' line")
     func manyLabels() throws {
         let n = 20_000

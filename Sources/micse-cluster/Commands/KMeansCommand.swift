@@ -23,7 +23,7 @@ struct KMeansCommand: ParsableCommand {
     @Argument(help: "Embeddings, float32/float64 .npy of shape (n, d).", transform: URL.init(fileURLWithPath:))
     var embeddings: URL
 
-    @Option(help: "Reference labels: .npy of integers, or a text file with one label per line.",
+    @Option(help: "Reference labels: .npy of integers, or a text file with one label per line (an empty line: no label).",
             transform: URL.init(fileURLWithPath:))
     var labels: URL?
 
@@ -93,7 +93,8 @@ struct KMeansCommand: ParsableCommand {
 
 /// Reference labels for diagnostics: integer .npy, or one label per line of text.
 enum LabelFile {
-    /// Label codes (index into `names`, names sorted as numpy's `unique`) and the names.
+    /// Label codes (index into `names`, names sorted as numpy's `unique`) and the names; an empty
+    /// line is a row without a label (code −1, left out of ARI and NMI).
     static func read(_ url: URL) throws -> (codes: [Int], names: [String]) {
         let values: [String]
         if url.pathExtension.lowercased() == "npy" {
@@ -113,9 +114,10 @@ enum LabelFile {
             if lines.last == "" { lines.removeLast() }
             values = lines
         }
-        let numeric = values.allSatisfy { Int($0) != nil }
-        let names = Array(Set(values)).sorted { numeric ? Int($0)! < Int($1)! : $0 < $1 }
+        let present = Set(values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        let numeric = present.allSatisfy { Int($0) != nil }
+        let names = present.sorted { numeric ? Int($0)! < Int($1)! : $0 < $1 }
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        return (values.map { index[$0] ?? 0 }, names)
+        return (values.map { index[$0.trimmingCharacters(in: .whitespaces)] ?? -1 }, names)
     }
 }
