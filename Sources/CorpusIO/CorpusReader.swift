@@ -192,12 +192,15 @@ public enum CorpusReader {
                 textKey = keys[i]
                 corpus.textColumnName = keys[i]
             }
-            if labelKey == nil {
+            if labelKey == nil || (options.labelColumn == nil && corpus.labelColumnName == nil) {
+                // Auto-detected: the first line with a label-like field names it; lines before it have no label.
                 let keys = dict.keys.sorted()
                 let found = findColumn(labelColumnNames, in: keys).map { keys[$0] }
                 labelKey = .some(found)
-                corpus.labels = found == nil ? nil : []
-                corpus.labelColumnName = found
+                if let found {
+                    corpus.labels = [String](repeating: "", count: corpus.texts.count)
+                    corpus.labelColumnName = found
+                }
             } else if case .some(.some(let key)) = labelKey, corpus.labelColumnName == nil {
                 corpus.labelColumnName = key
                 corpus.labels = []

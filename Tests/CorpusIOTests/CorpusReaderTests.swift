@@ -93,6 +93,11 @@ struct CorpusReaderTests {
         let jsonl = try file("m.jsonl", "{\"text\": \"one\", \"label\": 1}\n{\"text\": \"two\"}\n{\"text\": \"three\", \"label\": null}\n")
         let j = try CorpusReader.read(jsonl)
         #expect(j.labels == ["1", "", ""] && j.unlabeledCount == 2)
+        // The label field first appears on line 3: the lines before it have no label.
+        let late = try file("late.jsonl", "{\"text\": \"one\"}\n{\"text\": \"two\"}\n{\"text\": \"three\", \"class\": \"x\"}\n{\"text\": \"four\"}\n")
+        let l = try CorpusReader.read(late)
+        #expect(l.labels == ["", "", "x", ""] && l.labelColumnName == "class")
+        #expect(try CorpusReader.read(late, options: .init(labelColumn: "none")).labels == nil)
         let empty = try file("e.csv", "text,label\none,\ntwo, \n")
         let e = try CorpusReader.read(empty)
         #expect(e.labels == nil && e.labelColumnName == nil && e.unlabeledCount == 0)
