@@ -44,6 +44,7 @@ struct EmbedCommand: ParsableCommand {
         var readOptions = corpus.readOptions
         readOptions.keepEmptyTexts = true
         let documents = try CorpusReader.read(input, options: readOptions)
+        for notice in documents.notices { reporter.notice(notice) }
         let stage = try EmbeddingStage(model: embedding.model, pooling: embedding.pooling, normalize: embedding.normalize ? true : nil,
                                        maxLength: embedding.maxLength, batchTokenBudget: embedding.batchTokens,
                                        maxBatchSize: embedding.batchSize, threads: runOptions.threads)
