@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "InteractiveMapTests", dependencies: ["InteractiveMap", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CommandLineTests", dependencies: ["CorpusIO", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["MicsePipeline", "CorpusIO", "MicseSupport", "Rendering", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PipelineTests", dependencies: ["MicsePipeline", "Clustering", "CorpusIO", "MicseSupport", "Rendering", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )
 

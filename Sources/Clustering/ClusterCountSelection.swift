@@ -17,7 +17,22 @@ public enum ClusterCountSelection {
         public var clusterCount: Int
         public var result: KMeansResult
         public var curve: [Candidate]
+
+        /// A warning when even the best mean silhouette is under `weakStructureThreshold`: the
+        /// data then show no substantial cluster structure (Kaufman & Rousseeuw 1990, "Finding
+        /// Groups in Data", §2.2: 0.26–0.50 weak, ≤ 0.25 none substantial), so the chosen k says
+        /// little. Sentence embeddings of one genre are often like this.
+        public var weakStructureNotice: String? {
+            guard let best = curve.first(where: { $0.clusterCount == clusterCount })?.silhouette,
+                  best < ClusterCountSelection.weakStructureThreshold else { return nil }
+            return String(format: "the best mean silhouette, %.3f at k=%d, is below %.2f: no substantial cluster structure "
+                          + "(Kaufman & Rousseeuw); k is a choice here, not a finding", best, clusterCount,
+                          ClusterCountSelection.weakStructureThreshold)
+        }
     }
+
+    /// Best mean silhouette under which `Selection.weakStructureNotice` warns.
+    public static let weakStructureThreshold = 0.25
 
     /// Default search range.
     public static let defaultRange = 2...20

@@ -102,6 +102,7 @@ public struct Pipeline {
         kmeansConfig.threads = threads
         let labelCount = corpus.labels.map { _ in corpus.labelCounts().count }
         var curve: [ClusterCountSelection.Candidate]?
+        var selectionNotice: String?
         let kmeansResult: KMeansResult
         switch config.clusters {
         case .automatic:
@@ -109,6 +110,7 @@ public struct Pipeline {
             kmeansConfig.clusterCount = selection.clusterCount
             kmeansResult = selection.result
             curve = selection.curve
+            selectionNotice = selection.weakStructureNotice
         case .fixed(let k):
             kmeansConfig.clusterCount = k
             kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig)
@@ -123,10 +125,17 @@ public struct Pipeline {
             let index = Dictionary(uniqueKeysWithValues: labelNames.enumerated().map { ($1, $0) })
             return labels.map { index[$0] ?? -1 }
         }
-        let diagnostics = try ClusterDiagnostics.make(result: kmeansResult, data: clusterData, configuration: kmeansConfig,
+        var diagnostics = try ClusterDiagnostics.make(result: kmeansResult, data: clusterData, configuration: kmeansConfig,
                                                       labels: labelIDs, labelNames: labelIDs == nil ? nil : labelNames,
                                                       seed: kmeansConfig.seed)
-        var kmeansDetail = "k=\(kmeansConfig.clusterCount) on the \(config.clusterSpace == .embedding ? "normalised embeddings" : "UMAP coordinates"), inertia \(String(format: "%.4g", kmeansResult.inertia)), \(kmeansResult.iterations) iterations"
+        diagnostics.selectionCurve = curve
+        if let curve, let first = curve.first, let last = curve.last {
+            reporter.info("auto k: the highest mean silhouette among k=\(first.clusterCount)…\(last.clusterCount): "
+                          + curve.map { "\($0.clusterCount): " + ($0.silhouette.map { String(format: "%.3f", $0) } ?? "n/a") }
+                              .joined(separator: ", "))
+        }
+        if let selectionNotice { reporter.notice(selectionNotice) }
+        var kmeansDetail = "k=\(kmeansConfig.clusterCount)\(curve == nil ? "" : " (auto)") on the \(config.clusterSpace == .embedding ? "normalised embeddings" : "UMAP coordinates"), inertia \(String(format: "%.4g", kmeansResult.inertia)), \(kmeansResult.iterations) iterations"
         if let ari = diagnostics.adjustedRandIndex, let nmi = diagnostics.normalizedMutualInformation {
             kmeansDetail += String(format: ", ARI %.3f, NMI %.3f", ari, nmi)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import LinearAlgebra
 import Testing
+import MicseSupport
 @testable import Clustering
 
 @Suite("ARI, NMI and silhouette against scikit-learn")
@@ -120,5 +121,14 @@ struct DiagnosticsTests {
         #expect(selection.clusterCount == reference.blobs.k)
         #expect(selection.curve.map(\.clusterCount) == Array(2...8))
         #expect(selection.result.centers.rows == selection.clusterCount)
+        #expect(selection.weakStructureNotice == nil)
+        // One Gaussian cloud has no cluster structure: whatever k wins, the notice says so.
+        var rng = SplitMix64(seed: 5)
+        let cloud = Matrix(rows: 400, columns: 8, storage: (0..<3200).map { _ in Float(rng.nextGaussian()) })
+        let flat = try ClusterCountSelection.select(cloud, range: 2...6, configuration: .init(clusterCount: 2, initCount: 2),
+                                                    sampleSize: 400)
+        let best = try #require(flat.curve.first { $0.clusterCount == flat.clusterCount }?.silhouette)
+        #expect(best < 0.25)
+        #expect(flat.weakStructureNotice?.contains(String(format: "%.3f at k=%d", best, flat.clusterCount)) == true)
     }
 }

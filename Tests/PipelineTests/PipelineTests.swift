@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import MicsePipeline
+import Clustering
 import CorpusIO
 import TestSupport
 import MicseSupport
@@ -86,6 +87,21 @@ struct PipelineTests {
         #expect(categories.labelNames == ["g0", "g1", "g2", "(no label)"])
         #expect(categories.labelColors.last == PlotTheme.light.otherColor)
         #expect(Set(categories.labelColors.dropLast()).count == 3 && !categories.labelColors.dropLast().contains(PlotTheme.light.otherColor))
+    }
+
+    @Test("--clusters auto: the silhouette curve picks the 3 groups and is written to the diagnostics")
+    func automaticClusterCount() throws {
+        let dir = try makeTemporaryDirectory("pipeline")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (corpus, embeddings) = try Self.makeCorpus(in: dir, n: 120)
+        var configuration = try Self.configuration(corpus, embeddings, dir: dir)
+        configuration.clusters = .automatic
+        let result = try Pipeline(configuration: configuration, reporter: ConsoleReporter(verbosity: .quiet)).run()
+        #expect(result.diagnostics.clusterCount == 3)
+        #expect(result.diagnostics.selectionCurve?.map(\.clusterCount) == Array(2...20))
+        let written = try JSONDecoder().decode(ClusterDiagnostics.self, from: Data(contentsOf: dir.appendingPathComponent("map.clusters.json")))
+        #expect(written.selectionCurve == result.diagnostics.selectionCurve)
+        #expect(result.manifest.stages.first { $0.name == "kmeans" }?.detail?.hasPrefix("k=3 (auto) on the") == true)
     }
 
     @Test("the same seed gives the same coordinates and clusters")

@@ -64,21 +64,24 @@ struct KMeansCommand: ParsableCommand {
         let result: KMeansResult
         let configuration: KMeansConfiguration
         var curve: [ClusterCountSelection.Candidate]?
+        var selection: ClusterCountSelection.Selection?
         switch options.clusterCount(distinctLabels: reference?.names.count) {
         case .fixed(let k):
             configuration = options.configuration(clusterCount: k, run: runOptions)
             result = try KMeans.fit(data, configuration: configuration)
         case .auto:
-            let selection = try ClusterCountSelection.select(data, configuration: options.configuration(clusterCount: 2, run: runOptions),
-                                                             sampleSize: silhouetteSample)
-            configuration = options.configuration(clusterCount: selection.clusterCount, run: runOptions)
-            result = selection.result
-            curve = selection.curve
+            let chosen = try ClusterCountSelection.select(data, configuration: options.configuration(clusterCount: 2, run: runOptions),
+                                                          sampleSize: silhouetteSample)
+            configuration = options.configuration(clusterCount: chosen.clusterCount, run: runOptions)
+            result = chosen.result
+            curve = chosen.curve
+            selection = chosen
         }
         var diagnostics = try ClusterDiagnostics.make(result: result, data: data, configuration: configuration,
                                                       labels: reference?.codes, labelNames: reference?.names,
                                                       silhouetteSampleSize: silhouetteSample, seed: runOptions.seed)
         diagnostics.selectionCurve = curve
+        if let notice = selection?.weakStructureNotice { diagnostics.notices.append(notice) }
 
         var csv = "id,cluster\n"
         csv.reserveCapacity(result.labels.count * 10)
