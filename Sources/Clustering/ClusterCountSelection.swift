@@ -20,7 +20,7 @@ public enum ClusterCountSelection {
 
         /// A warning when even the best mean silhouette is under `weakStructureThreshold`: the
         /// data then show no substantial cluster structure (Kaufman & Rousseeuw 1990, "Finding
-        /// Groups in Data", §2.2: 0.26–0.50 weak, ≤ 0.25 none substantial), so the chosen k says
+        /// Groups in Data": 0.26–0.50 weak, ≤ 0.25 no substantial structure), so the chosen k says
         /// little. Sentence embeddings of one genre are often like this.
         public var weakStructureNotice: String? {
             guard let best = curve.first(where: { $0.clusterCount == clusterCount })?.silhouette,
