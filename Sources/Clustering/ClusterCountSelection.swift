@@ -42,9 +42,10 @@ public enum ClusterCountSelection {
     /// - Parameters:
     ///   - configuration: used for every fit, with `clusterCount` replaced.
     ///   - sampleSize: points of the silhouette subsample (seeded by `configuration.seed`).
+    ///   - progress: receives ("auto k", values of k done, values in the range) after each fit.
     /// - Throws: what `KMeans.fit` throws; `ClusteringError.invalidClusterCount` if n < 3.
     public static func select(_ data: Matrix, range: ClosedRange<Int> = defaultRange, configuration: KMeansConfiguration,
-                              sampleSize: Int = 2000) throws -> Selection {
+                              sampleSize: Int = 2000, progress: any ProgressReporter = SilentProgress()) throws -> Selection {
         let upper = min(range.upperBound, data.rows - 1)
         let lower = max(2, range.lowerBound)
         guard lower <= upper else { throw ClusteringError.invalidClusterCount(requested: range.upperBound, pointCount: data.rows) }
@@ -60,6 +61,7 @@ public enum ClusterCountSelection {
             curve.append(Candidate(clusterCount: k, silhouette: score, inertia: result.inertia))
             let value = score ?? -.infinity
             if best == nil || value > best!.score { best = (value, result, k) }
+            progress.progress(stage: "auto k", done: k - lower + 1, total: upper - lower + 1)
         }
         guard let best else { preconditionFailure("range non-empty") }
         return Selection(clusterCount: best.k, result: best.result, curve: curve)

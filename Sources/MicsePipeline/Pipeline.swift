@@ -106,7 +106,7 @@ public struct Pipeline {
         let kmeansResult: KMeansResult
         switch config.clusters {
         case .automatic:
-            let selection = try ClusterCountSelection.select(clusterData, configuration: kmeansConfig)
+            let selection = try ClusterCountSelection.select(clusterData, configuration: kmeansConfig, progress: reporter)
             kmeansConfig.clusterCount = selection.clusterCount
             kmeansResult = selection.result
             curve = selection.curve
