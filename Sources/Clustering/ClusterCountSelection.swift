@@ -38,6 +38,7 @@ public enum ClusterCountSelection {
     public static let defaultRange = 2...20
 
     /// Fits k-means for every k in `range` (clamped to 2…n − 1) and keeps the k of highest silhouette.
+    /// The kept fit's `notices` end with `Selection.weakStructureNotice` when there is one.
     ///
     /// - Parameters:
     ///   - configuration: used for every fit, with `clusterCount` replaced.
@@ -64,6 +65,9 @@ public enum ClusterCountSelection {
             progress.progress(stage: "auto k", done: k - lower + 1, total: upper - lower + 1)
         }
         guard let best else { preconditionFailure("range non-empty") }
-        return Selection(clusterCount: best.k, result: best.result, curve: curve)
+        var selection = Selection(clusterCount: best.k, result: best.result, curve: curve)
+        // The warning travels with the fit's own notices, which every caller reports and writes.
+        if let notice = selection.weakStructureNotice { selection.result.notices.append(notice) }
+        return selection
     }
 }

@@ -59,10 +59,7 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
             guard labels.count == n else { throw ClusteringError.labelCountMismatch(labels: labels.count, points: n) }
             let labeled = labels.indices.filter { labels[$0] >= 0 }
             labeledCount = labeled.count
-            if labeled.count == n {
-                ari = ClusterMetrics.adjustedRandIndex(labels, result.labels)
-                nmi = ClusterMetrics.normalizedMutualInformation(labels, result.labels)
-            } else if !labeled.isEmpty {
+            if !labeled.isEmpty {
                 let truth = labeled.map { labels[$0] }, predicted = labeled.map { result.labels[$0] }
                 ari = ClusterMetrics.adjustedRandIndex(truth, predicted)
                 nmi = ClusterMetrics.normalizedMutualInformation(truth, predicted)

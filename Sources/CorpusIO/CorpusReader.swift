@@ -192,14 +192,13 @@ public enum CorpusReader {
                 textKey = keys[i]
                 corpus.textColumnName = keys[i]
             }
-            if labelKey == nil || (options.labelColumn == nil && corpus.labelColumnName == nil) {
+            if labelKey == nil {
                 // Auto-detected: the first line with a label-like field names it; lines before it have no label.
                 let keys = dict.keys.sorted()
-                let found = findColumn(labelColumnNames, in: keys).map { keys[$0] }
-                labelKey = .some(found)
-                if let found {
+                if let i = findColumn(labelColumnNames, in: keys) {
+                    labelKey = .some(keys[i])
                     corpus.labels = [String](repeating: "", count: corpus.texts.count)
-                    corpus.labelColumnName = found
+                    corpus.labelColumnName = keys[i]
                 }
             } else if case .some(.some(let key)) = labelKey, corpus.labelColumnName == nil {
                 corpus.labelColumnName = key

@@ -100,9 +100,9 @@ public struct Pipeline {
         let clusterData = config.clusterSpace == .embedding ? embeddings.l2Normalized() : layout.coordinates
         var kmeansConfig = config.kmeans
         kmeansConfig.threads = threads
-        let labelCount = corpus.labels.map { _ in corpus.labelCounts().count }
+        // Label codes in order of first appearance; −1 for documents without a label.
+        let labelNames = uniqueInOrder((corpus.labels ?? []).filter { !$0.isEmpty })
         var curve: [ClusterCountSelection.Candidate]?
-        var selectionNotice: String?
         let kmeansResult: KMeansResult
         switch config.clusters {
         case .automatic:
@@ -110,17 +110,18 @@ public struct Pipeline {
             kmeansConfig.clusterCount = selection.clusterCount
             kmeansResult = selection.result
             curve = selection.curve
-            selectionNotice = selection.weakStructureNotice
+            reporter.info("auto k: the highest mean silhouette among k=\(selection.curve[0].clusterCount)…\(selection.curve[selection.curve.count - 1].clusterCount): "
+                          + selection.curve.map { "\($0.clusterCount): " + ($0.silhouette.map { String(format: "%.3f", $0) } ?? "n/a") }
+                              .joined(separator: ", "))
         case .fixed(let k):
             kmeansConfig.clusterCount = k
             kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig)
         case .fromLabels:
+            let labelCount = corpus.labels == nil ? nil : labelNames.count
             kmeansConfig.clusterCount = min(max(1, labelCount ?? PipelineConfiguration.defaultClusterCount), clusterData.rows)
             kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig)
         }
         for notice in kmeansResult.notices { reporter.notice(notice) }
-        // Label codes in order of first appearance; −1 for documents without a label.
-        let labelNames = uniqueInOrder((corpus.labels ?? []).filter { !$0.isEmpty })
         let labelIDs: [Int]? = corpus.labels.map { labels in
             let index = Dictionary(uniqueKeysWithValues: labelNames.enumerated().map { ($1, $0) })
             return labels.map { index[$0] ?? -1 }
@@ -129,12 +130,6 @@ public struct Pipeline {
                                                       labels: labelIDs, labelNames: labelIDs == nil ? nil : labelNames,
                                                       seed: kmeansConfig.seed)
         diagnostics.selectionCurve = curve
-        if let curve, let first = curve.first, let last = curve.last {
-            reporter.info("auto k: the highest mean silhouette among k=\(first.clusterCount)…\(last.clusterCount): "
-                          + curve.map { "\($0.clusterCount): " + ($0.silhouette.map { String(format: "%.3f", $0) } ?? "n/a") }
-                              .joined(separator: ", "))
-        }
-        if let selectionNotice { reporter.notice(selectionNotice) }
         var kmeansDetail = "k=\(kmeansConfig.clusterCount)\(curve == nil ? "" : " (auto)") on the \(config.clusterSpace == .embedding ? "normalised embeddings" : "UMAP coordinates"), inertia \(String(format: "%.4g", kmeansResult.inertia)), \(kmeansResult.iterations) iterations"
         if let ari = diagnostics.adjustedRandIndex, let nmi = diagnostics.normalizedMutualInformation {
             kmeansDetail += String(format: ", ARI %.3f, NMI %.3f", ari, nmi)

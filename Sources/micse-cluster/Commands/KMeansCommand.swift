@@ -64,24 +64,21 @@ struct KMeansCommand: ParsableCommand {
         let result: KMeansResult
         let configuration: KMeansConfiguration
         var curve: [ClusterCountSelection.Candidate]?
-        var selection: ClusterCountSelection.Selection?
         switch options.clusterCount(distinctLabels: reference?.names.count) {
         case .fixed(let k):
             configuration = options.configuration(clusterCount: k, run: runOptions)
             result = try KMeans.fit(data, configuration: configuration)
         case .auto:
-            let chosen = try ClusterCountSelection.select(data, configuration: options.configuration(clusterCount: 2, run: runOptions),
-                                                          sampleSize: silhouetteSample)
-            configuration = options.configuration(clusterCount: chosen.clusterCount, run: runOptions)
-            result = chosen.result
-            curve = chosen.curve
-            selection = chosen
+            let selection = try ClusterCountSelection.select(data, configuration: options.configuration(clusterCount: 2, run: runOptions),
+                                                             sampleSize: silhouetteSample)
+            configuration = options.configuration(clusterCount: selection.clusterCount, run: runOptions)
+            result = selection.result
+            curve = selection.curve
         }
         var diagnostics = try ClusterDiagnostics.make(result: result, data: data, configuration: configuration,
                                                       labels: reference?.codes, labelNames: reference?.names,
                                                       silhouetteSampleSize: silhouetteSample, seed: runOptions.seed)
         diagnostics.selectionCurve = curve
-        if let notice = selection?.weakStructureNotice { diagnostics.notices.append(notice) }
 
         var csv = "id,cluster\n"
         csv.reserveCapacity(result.labels.count * 10)
@@ -117,10 +114,11 @@ enum LabelFile {
             if lines.last == "" { lines.removeLast() }
             values = lines
         }
-        let present = Set(values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        let trimmed = values.map { $0.trimmingCharacters(in: .whitespaces) }
+        let present = Set(trimmed.filter { !$0.isEmpty })
         let numeric = present.allSatisfy { Int($0) != nil }
         let names = present.sorted { numeric ? Int($0)! < Int($1)! : $0 < $1 }
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        return (values.map { index[$0.trimmingCharacters(in: .whitespaces)] ?? -1 }, names)
+        return (trimmed.map { index[$0] ?? -1 }, names)
     }
 }
