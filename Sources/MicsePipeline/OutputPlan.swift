@@ -22,11 +22,16 @@ public struct OutputPlan: Sendable, Equatable {
         self.plots = plots; self.coordinates = coordinates; self.html = html; self.diagnostics = diagnostics; self.manifest = manifest
     }
 
-    /// The plan for a corpus: explicit paths where given; with neither a plot nor a CSV given,
-    /// `Output/<input name>.png` and `.csv` (the folder is created by `createFolders()`, and only
-    /// its parent has to be writable now). Diagnostics and the manifest go beside the CSV, or beside
-    /// the first plot.
-    public static func resolve(input: URL, plots: [URL], coordinates: URL?, html: URL?,
+    /// The plan for a corpus: explicit paths where given. The coordinate CSV is always written: without
+    /// `--csv` it goes beside the first plot as `<plot name>.csv`; with neither a plot nor a CSV given,
+    /// the plan is `Output/<input name>.png` and `.csv` (the folder is created by `createFolders()`, and
+    /// only its parent has to be writable now). A derived CSV name that is one of the inputs becomes
+    /// `<name>.coordinates.csv` instead (`micse-cluster t.csv --plot t.png` must not replace `t.csv`).
+    /// Diagnostics and the manifest go beside the explicit CSV, else beside the first plot.
+    ///
+    /// - Parameters: otherInputs: files the run reads besides `input` (`--embeddings`, `--labels`);
+    ///   no output may be one of them (`AtomicFile.checkDistinct`).
+    public static func resolve(input: URL, plots: [URL], coordinates: URL?, html: URL?, otherInputs: [URL] = [],
                                defaultFolder: URL = URL(fileURLWithPath: "Output")) throws -> OutputPlan {
         var plan = OutputPlan(plots: plots, coordinates: coordinates, html: html)
         if plots.isEmpty && coordinates == nil {
@@ -39,11 +44,16 @@ public struct OutputPlan: Sendable, Equatable {
                 try AtomicFile.checkWritable(defaultFolder)
                 plan.folderToCreate = defaultFolder
             }
-            let stem = input.deletingPathExtension().lastPathComponent
-            plan.plots = [defaultFolder.appendingPathComponent(stem + ".png")]
-            plan.coordinates = defaultFolder.appendingPathComponent(stem + ".csv")
+            plan.plots = [defaultFolder.appendingPathComponent(input.deletingPathExtension().lastPathComponent + ".png")]
         }
-        let anchor = plan.coordinates ?? plan.plots.first ?? plan.html ?? defaultFolder.appendingPathComponent(input.lastPathComponent)
+        let inputs = [input] + otherInputs
+        if plan.coordinates == nil, let plot = plan.plots.first {
+            let folder = plot.deletingLastPathComponent(), stem = plot.deletingPathExtension().lastPathComponent
+            let beside = folder.appendingPathComponent(stem + ".csv")
+            let isInput = AtomicFile.input(sameAs: beside, among: inputs) != nil
+            plan.coordinates = isInput ? folder.appendingPathComponent(stem + ".coordinates.csv") : beside
+        }
+        let anchor = coordinates ?? plan.plots.first ?? plan.html ?? defaultFolder.appendingPathComponent(input.lastPathComponent)
         let folder = anchor.deletingLastPathComponent()
         let stem = anchor.deletingPathExtension().lastPathComponent
         plan.diagnostics = folder.appendingPathComponent(stem + ".clusters.json")
@@ -54,6 +64,9 @@ public struct OutputPlan: Sendable, Equatable {
                 throw MicseError("--plot \(plot.path): the file name must end in .png or .svg")
             }
         }
+        let named = plan.plots.map { ($0, "--plot") } + [(plan.coordinates, "--csv"), (plan.html, "--html"),
+            (plan.diagnostics, "the diagnostics"), (plan.manifest, "the run manifest")].compactMap { url, option in url.map { ($0, option) } }
+        try AtomicFile.checkDistinct(outputs: named, inputs: inputs)
         for url in plan.allFiles where url.deletingLastPathComponent().path != plan.folderToCreate?.path {
             try AtomicFile.checkWritable(url)
         }

@@ -20,6 +20,42 @@ public enum AtomicFile {
         }
     }
 
+    /// Refuses outputs that would destroy an input or each other, before any work is done: an output
+    /// renamed over an input file replaces it for good (`micse-cluster t.csv --csv t.csv` would turn the
+    /// corpus into coordinates), and two outputs of one name leave only the last. Files are compared
+    /// by device and inode when they exist, so a symbolic or hard link to an input counts as the input;
+    /// outputs that do not exist yet, by their standardised path.
+    ///
+    /// - Parameters: outputs: each output with the option that names it (`--csv`), for the message.
+    public static func checkDistinct(outputs: [(url: URL, option: String)], inputs: [URL]) throws {
+        var seen: [String: String] = [:]
+        for (url, option) in outputs {
+            if let input = input(sameAs: url, among: inputs) {
+                let same = input.path == url.path ? "" : " (\(input.path))"
+                throw MicseError("\(option) \(url.path) is an input file\(same): writing it would replace the input; choose another output name")
+            }
+            let identity = fileIdentity(url)
+            if let earlier = seen[identity] {
+                throw MicseError("\(url.path) is named by both \(earlier) and \(option): give each output its own name")
+            }
+            seen[identity] = option
+        }
+    }
+
+    /// The first of `inputs` that is the same file as `url` (same device and inode, or the same
+    /// standardised path), if any.
+    public static func input(sameAs url: URL, among inputs: [URL]) -> URL? {
+        let identity = fileIdentity(url)
+        return inputs.first { fileIdentity($0) == identity }
+    }
+
+    /// "device:inode" of an existing file, else its standardised absolute path.
+    private static func fileIdentity(_ url: URL) -> String {
+        var status = stat()
+        if stat(url.path, &status) == 0 { return "inode \(status.st_dev):\(status.st_ino)" }
+        return "path " + url.standardizedFileURL.path
+    }
+
     /// Writes `data` to `url` atomically.
     public static func write(_ data: Data, to url: URL) throws {
         try write(to: url) { handle in try handle.write(contentsOf: data) }

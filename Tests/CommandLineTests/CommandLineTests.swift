@@ -99,6 +99,8 @@ struct CommandLineTests {
         BadInput(arguments: ["kmeans", "DIR/nan.npy", "--clusters", "2", "--output", "DIR/out.csv"], mentions: "row 3 holds a NaN"),
         BadInput(arguments: ["kmeans", "DIR/nan.npy", "--clusters", "0", "--output", "DIR/out.csv"], mentions: "--clusters", status: 64),
         BadInput(arguments: ["DIR/missing.csv", "--bogus"], mentions: "--bogus", status: 64),
+        BadInput(arguments: ["DIR/unterminated.csv", "--csv", "DIR/unterminated.csv"], mentions: "is an input file"),
+        BadInput(arguments: ["umap", "DIR/nan.npy", "--output", "DIR/nan.npy"], mentions: "is an input file"),
         BadInput(arguments: ["embed"], mentions: "<input>", status: 64),
     ]
 
@@ -112,6 +114,7 @@ struct CommandLineTests {
         try NPYFile.write(rows: 4, columns: 3, values: values, to: dir.appendingPathComponent("nan.npy"))
         // Outputs from an earlier run: a failed run must not replace or truncate them.
         for name in ["out.png", "out.npy", "out.csv"] { try Data("earlier run".utf8).write(to: dir.appendingPathComponent(name)) }
+        let inputs = try ["unterminated.csv", "nan.npy"].map { try Data(contentsOf: dir.appendingPathComponent($0)) }
 
         let outcome = try Self.run(`case`.arguments.map { $0.replacingOccurrences(of: "DIR/", with: dir.path + "/") })
         let lines = outcome.stderr.split(separator: "\n")
@@ -122,6 +125,9 @@ struct CommandLineTests {
         for name in ["out.png", "out.npy", "out.csv"] {
             let kept = try Data(contentsOf: dir.appendingPathComponent(name))
             #expect(kept == Data("earlier run".utf8), "\(name) was changed by a failed run")
+        }
+        for (name, before) in zip(["unterminated.csv", "nan.npy"], inputs) {
+            #expect(try Data(contentsOf: dir.appendingPathComponent(name)) == before, "the input \(name) was changed")
         }
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty, "temporary files left behind: \(leftovers)")

@@ -42,6 +42,32 @@ struct MicseSupportTests {
         #expect(throws: MicseError.self) { try AtomicFile.write(Data(), to: dir.appendingPathComponent("missing/x.txt")) }
     }
 
+    @Test("checkDistinct refuses an output that is an input (by name, symbolic or hard link) or named twice")
+    func distinctOutputs() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("t.csv"), other = dir.appendingPathComponent("emb.npy")
+        try Data("text\nhello\n".utf8).write(to: corpus)
+        try Data("npy".utf8).write(to: other)
+        let symbolic = dir.appendingPathComponent("link.csv"), hard = dir.appendingPathComponent("hard.csv")
+        try FileManager.default.createSymbolicLink(at: symbolic, withDestinationURL: corpus)
+        try FileManager.default.linkItem(at: corpus, to: hard)
+        func message(_ outputs: [(URL, String)]) -> String? {
+            do { try AtomicFile.checkDistinct(outputs: outputs, inputs: [corpus, other]); return nil } catch { return "\(error)" }
+        }
+        #expect(message([(dir.appendingPathComponent("t.png"), "--plot"), (dir.appendingPathComponent("t.coords.csv"), "--csv")]) == nil)
+        #expect(message([(corpus, "--csv")])?.contains("--csv \(corpus.path) is an input file") == true)
+        #expect(message([(dir.appendingPathComponent("./t.csv"), "--csv")]) != nil)
+        #expect(message([(symbolic, "--csv")])?.contains("(\(corpus.path))") == true)
+        #expect(message([(hard, "--csv")]) != nil)
+        #expect(message([(other, "--output")]) != nil)
+        // Two outputs of one name, existing or not yet written.
+        let png = dir.appendingPathComponent("a.png")
+        #expect(message([(png, "--plot"), (dir.appendingPathComponent("sub/../a.png"), "--plot")])?.contains("named by both --plot and --plot") == true)
+        #expect(AtomicFile.input(sameAs: symbolic, among: [other, corpus]) == corpus)
+        #expect(AtomicFile.input(sameAs: png, among: [other, corpus]) == nil)
+    }
+
     @Test("Fingerprint distinguishes content and is stable")
     func fingerprint() {
         var a = Fingerprint(); a.combine("hello")

@@ -161,6 +161,42 @@ struct PipelineTests {
         #expect(throws: (any Error).self) { try configuration(embeddings) }
     }
 
+    @Test("the coordinates go beside the plot when --csv is not given, never over an input")
+    func coordinatesBesidePlot() throws {
+        let dir = try makeTemporaryDirectory("pipeline")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (corpus, embeddings) = try Self.makeCorpus(in: dir, n: 30)   // corpus.csv, emb.npy
+        func plan(_ plots: [String], csv: String? = nil, defaultFolder: URL? = nil) throws -> OutputPlan {
+            try OutputPlan.resolve(input: corpus, plots: plots.map { dir.appendingPathComponent($0) },
+                                   coordinates: csv.map { dir.appendingPathComponent($0) }, html: nil,
+                                   otherInputs: [embeddings], defaultFolder: defaultFolder ?? dir.appendingPathComponent("Output"))
+        }
+        let beside = try plan(["out.png", "out.svg"])
+        #expect(beside.coordinates == dir.appendingPathComponent("out.csv"))
+        #expect(beside.diagnostics == dir.appendingPathComponent("out.clusters.json"))
+        // corpus.png's CSV would be corpus.csv, the input itself.
+        let renamed = try plan(["corpus.png"])
+        #expect(renamed.coordinates == dir.appendingPathComponent("corpus.coordinates.csv"))
+        #expect(renamed.diagnostics == dir.appendingPathComponent("corpus.clusters.json"))
+        // The default folder is the input's own: Output/corpus.csv is the input too.
+        let own = try plan([], defaultFolder: dir)
+        #expect(own.plots == [dir.appendingPathComponent("corpus.png")])
+        #expect(own.coordinates == dir.appendingPathComponent("corpus.coordinates.csv"))
+        // An explicit output over an input is refused; so is one name given twice.
+        #expect(throws: MicseError.self) { try plan(["out.png"], csv: "corpus.csv") }
+        #expect(throws: MicseError.self) { try plan(["emb.png"], csv: "emb.npy") }
+        #expect(throws: MicseError.self) { try plan(["a.png", "a.png"]) }
+        #expect(throws: MicseError.self) { try plan(["map.png"], csv: "map.png") }
+        // A run from the plot-only plan writes the CSV beside the plot.
+        var c = PipelineConfiguration(input: corpus)
+        c.embeddingsFile = embeddings
+        c.outputs = renamed
+        c.plot.width = 300; c.plot.height = 300
+        _ = try Pipeline(configuration: c, reporter: ConsoleReporter(verbosity: .quiet)).run()
+        #expect(try CoordinateTable.read(dir.appendingPathComponent("corpus.coordinates.csv")).count == 30)
+        #expect(try String(contentsOf: corpus, encoding: .utf8).hasPrefix("text,label\n"))
+    }
+
     @Test("degenerate corpora: all texts equal, and a handful of documents, still give a map")
     func degenerate() throws {
         let dir = try makeTemporaryDirectory("pipeline")

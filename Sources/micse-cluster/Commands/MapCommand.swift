@@ -13,9 +13,10 @@ struct MapCommand: ParsableCommand {
         Reads a corpus (CSV/TSV with a header, JSON Lines, or one text per line), embeds every text with the \
         sentence encoder (miCSE from the Hugging Face cache if present, else the bundled all-MiniLM-L6-v2), lays \
         the corpus out with UMAP, clusters it with k-means and writes the plot (--plot, .png or .svg), the \
-        coordinate CSV (--csv; columns id,x,y,label,cluster,text), an interactive HTML map (--html), and beside \
-        the CSV <name>.clusters.json (cluster diagnostics) and <name>.run.json (configuration, seeds, model \
-        identity, timings). Without --plot and --csv it writes Output/<input name>.png and .csv.
+        coordinate CSV (--csv; columns id,x,y,label,cluster,text; without --csv, <plot name>.csv beside the \
+        plot), an interactive HTML map (--html), and beside the CSV <name>.clusters.json (cluster \
+        diagnostics) and <name>.run.json (configuration, seeds, model identity, timings). Without --plot and \
+        --csv it writes Output/<input name>.png and .csv. No output may replace an input file.
 
         Embeddings are cached: re-running with other UMAP, k-means or plot options does not embed again.
 
@@ -34,7 +35,7 @@ struct MapCommand: ParsableCommand {
     @Option(help: "Write the plot here (.png or .svg); repeat for several files.", transform: URL.init(fileURLWithPath:))
     var plot: [URL] = []
 
-    @Option(help: "Write the coordinates here: CSV with columns id,x,y,label,cluster,text.", transform: URL.init(fileURLWithPath:))
+    @Option(help: "Write the coordinates here: CSV with columns id,x,y,label,cluster,text (default: beside the first --plot, with its name).", transform: URL.init(fileURLWithPath:))
     var csv: URL?
 
     @Option(help: "Write a self-contained interactive HTML map here (hover to read the texts).", transform: URL.init(fileURLWithPath:))
@@ -74,7 +75,8 @@ struct MapCommand: ParsableCommand {
         c.plot = figure.configuration(defaultTitle: "", seed: runOptions.seed)
         c.panels = try figure.panelColorings() ?? figure.colorBy.map { [$0] }
         c.threads = runOptions.threads
-        c.outputs = try OutputPlan.resolve(input: input, plots: plot, coordinates: csv, html: html)
+        c.outputs = try OutputPlan.resolve(input: input, plots: plot, coordinates: csv, html: html,
+                                          otherInputs: [embeddings, corpus.labels].compactMap { $0 })
         let result = try Pipeline(configuration: c, reporter: reporter).run()
         guard !verbosity.quiet else { return }
         reporter.info("")

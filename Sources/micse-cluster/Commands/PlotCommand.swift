@@ -44,6 +44,7 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
+        try AtomicFile.checkDistinct(outputs: [(output, "--output")], inputs: [coordinates])
         try AtomicFile.checkWritable(output)
         let table = try CoordinateTable.read(coordinates)
         let name = coordinates.deletingPathExtension().lastPathComponent

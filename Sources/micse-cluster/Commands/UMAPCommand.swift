@@ -40,6 +40,7 @@ struct UMAPCommand: ParsableCommand {
     }
 
     func run() throws {
+        try AtomicFile.checkDistinct(outputs: [(output, "--output")], inputs: [embeddings])
         try AtomicFile.checkWritable(output)
         let array = try NPYFile.read(embeddings)
         let data = Matrix(rows: array.rows, columns: array.columns, storage: array.values)
