@@ -23,18 +23,18 @@ public struct OutputPlan: Sendable, Equatable {
     }
 
     /// The plan for a corpus: explicit paths where given. The coordinate CSV is always written: without
-    /// `--csv` it goes beside the first plot as `<plot name>.csv`; with neither a plot nor a CSV given,
-    /// the plan is `Output/<input name>.png` and `.csv` (the folder is created by `createFolders()`, and
-    /// only its parent has to be writable now). A derived CSV name that is one of the inputs becomes
+    /// `--csv` it goes beside the first plot (else the HTML map) as `<its name>.csv`; with no output
+    /// named at all, the plan is `Output/<input name>.png` and `.csv` (the folder is created by
+    /// `createFolders()`, and only its parent has to be writable now). A derived CSV name that is one of the inputs becomes
     /// `<name>.coordinates.csv` instead (`micse-cluster t.csv --plot t.png` must not replace `t.csv`).
-    /// Diagnostics and the manifest go beside the explicit CSV, else beside the first plot.
+    /// Diagnostics and the manifest go beside the explicit CSV, else beside the first plot (or the map).
     ///
     /// - Parameters: otherInputs: files the run reads besides `input` (`--embeddings`, `--labels`);
     ///   no output may be one of them (`AtomicFile.checkDistinct`).
     public static func resolve(input: URL, plots: [URL], coordinates: URL?, html: URL?, otherInputs: [URL] = [],
                                defaultFolder: URL = URL(fileURLWithPath: "Output")) throws -> OutputPlan {
         var plan = OutputPlan(plots: plots, coordinates: coordinates, html: html)
-        if plots.isEmpty && coordinates == nil {
+        if plots.isEmpty && coordinates == nil && html == nil {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: defaultFolder.path, isDirectory: &isDirectory) {
                 guard isDirectory.boolValue else {
@@ -47,8 +47,8 @@ public struct OutputPlan: Sendable, Equatable {
             plan.plots = [defaultFolder.appendingPathComponent(input.deletingPathExtension().lastPathComponent + ".png")]
         }
         let inputs = [input] + otherInputs
-        if plan.coordinates == nil, let plot = plan.plots.first {
-            let folder = plot.deletingLastPathComponent(), stem = plot.deletingPathExtension().lastPathComponent
+        if plan.coordinates == nil, let figure = plan.plots.first ?? html {
+            let folder = figure.deletingLastPathComponent(), stem = figure.deletingPathExtension().lastPathComponent
             let beside = folder.appendingPathComponent(stem + ".csv")
             let isInput = AtomicFile.input(sameAs: beside, among: inputs) != nil
             plan.coordinates = isInput ? folder.appendingPathComponent(stem + ".coordinates.csv") : beside

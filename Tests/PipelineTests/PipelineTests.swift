@@ -161,19 +161,25 @@ struct PipelineTests {
         #expect(throws: (any Error).self) { try configuration(embeddings) }
     }
 
-    @Test("the coordinates go beside the plot when --csv is not given, never over an input")
+    @Test("the coordinates go beside the plot (or the HTML map) when --csv is not given, never over an input")
     func coordinatesBesidePlot() throws {
         let dir = try makeTemporaryDirectory("pipeline")
         defer { try? FileManager.default.removeItem(at: dir) }
         let (corpus, embeddings) = try Self.makeCorpus(in: dir, n: 30)   // corpus.csv, emb.npy
-        func plan(_ plots: [String], csv: String? = nil, defaultFolder: URL? = nil) throws -> OutputPlan {
+        func plan(_ plots: [String], csv: String? = nil, html: String? = nil, defaultFolder: URL? = nil) throws -> OutputPlan {
             try OutputPlan.resolve(input: corpus, plots: plots.map { dir.appendingPathComponent($0) },
-                                   coordinates: csv.map { dir.appendingPathComponent($0) }, html: nil,
+                                   coordinates: csv.map { dir.appendingPathComponent($0) },
+                                   html: html.map { dir.appendingPathComponent($0) },
                                    otherInputs: [embeddings], defaultFolder: defaultFolder ?? dir.appendingPathComponent("Output"))
         }
         let beside = try plan(["out.png", "out.svg"])
         #expect(beside.coordinates == dir.appendingPathComponent("out.csv"))
         #expect(beside.diagnostics == dir.appendingPathComponent("out.clusters.json"))
+        // An HTML map alone: the CSV and diagnostics beside it, no default PNG or Output folder.
+        let map = try plan([], html: "map.html")
+        #expect(map.plots.isEmpty && map.folderToCreate == nil)
+        #expect(map.coordinates == dir.appendingPathComponent("map.csv"))
+        #expect(map.manifest == dir.appendingPathComponent("map.run.json"))
         // corpus.png's CSV would be corpus.csv, the input itself.
         let renamed = try plan(["corpus.png"])
         #expect(renamed.coordinates == dir.appendingPathComponent("corpus.coordinates.csv"))

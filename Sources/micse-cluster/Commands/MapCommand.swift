@@ -13,10 +13,10 @@ struct MapCommand: ParsableCommand {
         Reads a corpus (CSV/TSV with a header, JSON Lines, or one text per line), embeds every text with the \
         sentence encoder (miCSE from the Hugging Face cache if present, else the bundled all-MiniLM-L6-v2), lays \
         the corpus out with UMAP, clusters it with k-means and writes the plot (--plot, .png or .svg), the \
-        coordinate CSV (--csv; columns id,x,y,label,cluster,text; without --csv, <plot name>.csv beside the \
-        plot), an interactive HTML map (--html), and beside the CSV <name>.clusters.json (cluster \
-        diagnostics) and <name>.run.json (configuration, seeds, model identity, timings). Without --plot and \
-        --csv it writes Output/<input name>.png and .csv. No output may replace an input file.
+        coordinate CSV (--csv; columns id,x,y,label,cluster,text; by default beside the plot or the map: \
+        out.png gives out.csv), an interactive HTML map (--html), and beside the CSV <name>.clusters.json \
+        (cluster diagnostics) and <name>.run.json (configuration, seeds, model identity, timings). Without \
+        --plot, --csv and --html it writes Output/<input name>.png and .csv. No output may replace an input.
 
         Embeddings are cached: re-running with other UMAP, k-means or plot options does not embed again.
 
@@ -35,7 +35,7 @@ struct MapCommand: ParsableCommand {
     @Option(help: "Write the plot here (.png or .svg); repeat for several files.", transform: URL.init(fileURLWithPath:))
     var plot: [URL] = []
 
-    @Option(help: "Write the coordinates here: CSV with columns id,x,y,label,cluster,text (default: beside the first --plot, with its name).", transform: URL.init(fileURLWithPath:))
+    @Option(help: "Write the coordinates here: CSV with columns id,x,y,label,cluster,text (default: beside the first --plot, else --html, with its name).", transform: URL.init(fileURLWithPath:))
     var csv: URL?
 
     @Option(help: "Write a self-contained interactive HTML map here (hover to read the texts).", transform: URL.init(fileURLWithPath:))
