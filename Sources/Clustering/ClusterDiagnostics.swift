@@ -98,9 +98,16 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
     /// How points without a label are named (composition, legends).
     public static let noLabel = "(no label)"
 
+    /// A score (ARI, NMI, silhouette) to 3 decimals for people: a value that rounds to zero is "0.000",
+    /// never "-0.000" (ARI is centred on 0, so near-chance scores land just below it half the time).
+    public static func formatScore(_ value: Double) -> String {
+        let text = String(format: "%.3f", value)
+        return text == "-0.000" ? "0.000" : text
+    }
+
     /// A few lines for the terminal.
     public var summary: String {
-        func f(_ v: Double?, _ digits: Int = 3) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "n/a" }
+        func f(_ v: Double?) -> String { v.map(Self.formatScore) ?? "n/a" }
         var lines = ["k-means: \(clusterCount) clusters of \(pointCount) points (\(dimension)-D), inertia \(String(format: "%.6g", inertia)), "
                      + "\(iterations) iterations, best of \(initCount) restarts, \(String(format: "%.3f", seconds)) s"]
         lines.append("sizes: " + clusterSizes.map(String.init).joined(separator: " "))

@@ -32,11 +32,16 @@ public struct MapCategories: Sendable {
                 if let i = index[l] { categories.append(i); counts[Int(i)] += 1; continue }
                 index[l] = Int32(names.count); categories.append(Int32(names.count)); names.append(l); counts.append(1)
             }
-            // Legend order: numeric labels numerically, others by name; no label last.
+            // Legend order: numeric labels numerically, others by name with their digit runs compared
+            // as numbers ("topic 2" before "topic 10"); no label last.
             let order = names.indices.sorted { a, b in
                 if names[a].isEmpty || names[b].isEmpty { return names[b].isEmpty && !names[a].isEmpty }
                 if let ia = Int(names[a]), let ib = Int(names[b]) { return ia < ib }
-                return names[a] < names[b]
+                switch names[a].compare(names[b], options: .numeric) {
+                case .orderedAscending: return true
+                case .orderedDescending: return false
+                case .orderedSame: return names[a] < names[b]   // "01" and "1": still one fixed order
+                }
             }
             var remap = [Int32](repeating: 0, count: names.count)
             for (newIndex, old) in order.enumerated() { remap[old] = Int32(newIndex) }

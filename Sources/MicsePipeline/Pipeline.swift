@@ -111,7 +111,7 @@ public struct Pipeline {
             kmeansResult = selection.result
             curve = selection.curve
             reporter.info("auto k: the highest mean silhouette among k=\(selection.curve[0].clusterCount)…\(selection.curve[selection.curve.count - 1].clusterCount): "
-                          + selection.curve.map { "\($0.clusterCount): " + ($0.silhouette.map { String(format: "%.3f", $0) } ?? "n/a") }
+                          + selection.curve.map { "\($0.clusterCount): " + ($0.silhouette.map(ClusterDiagnostics.formatScore) ?? "n/a") }
                               .joined(separator: ", "))
         case .fixed(let k):
             kmeansConfig.clusterCount = k
@@ -132,7 +132,7 @@ public struct Pipeline {
         diagnostics.selectionCurve = curve
         var kmeansDetail = "k=\(kmeansConfig.clusterCount)\(curve == nil ? "" : " (auto)") on the \(config.clusterSpace == .embedding ? "normalised embeddings" : "UMAP coordinates"), inertia \(String(format: "%.4g", kmeansResult.inertia)), \(kmeansResult.iterations) iterations"
         if let ari = diagnostics.adjustedRandIndex, let nmi = diagnostics.normalizedMutualInformation {
-            kmeansDetail += String(format: ", ARI %.3f, NMI %.3f", ari, nmi)
+            kmeansDetail += ", ARI \(ClusterDiagnostics.formatScore(ari)), NMI \(ClusterDiagnostics.formatScore(nmi))"
         }
         record("kmeans", watch.seconds, kmeansDetail)
 

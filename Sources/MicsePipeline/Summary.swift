@@ -25,8 +25,8 @@ public enum Summary {
         lines.append("clusters    k=\(d.clusterCount), sizes \(d.clusterSizes.map(String.init).joined(separator: " "))")
         if let ari = d.adjustedRandIndex, let nmi = d.normalizedMutualInformation {
             let scored = d.labeledCount.map { $0 < d.pointCount ? " (\($0.formatted()) labelled documents)" : "" } ?? ""
-            lines.append(String(format: "vs labels   ARI %.3f, NMI %.3f", ari, nmi) + scored
-                         + (d.silhouette.map { String(format: ", silhouette %.3f", $0) } ?? ""))
+            lines.append("vs labels   ARI \(ClusterDiagnostics.formatScore(ari)), NMI \(ClusterDiagnostics.formatScore(nmi))" + scored
+                         + (d.silhouette.map { ", silhouette \(ClusterDiagnostics.formatScore($0))" } ?? ""))
         }
         for file in r.filesWritten { lines.append("wrote       \(file.path)") }
         lines.append(String(format: "total       %.1f s", r.manifest.totalSeconds) + (r.manifest.peakMemoryMiB.map { String(format: ", peak memory %.0f MiB", $0) } ?? ""))

@@ -83,6 +83,14 @@ struct DiagnosticsTests {
         }
     }
 
+    @Test("scores print to 3 decimals, and a chance-level ARI just below 0 as 0.000, not -0.000")
+    func scoreFormat() {
+        #expect(ClusterDiagnostics.formatScore(-0.0001) == "0.000")
+        #expect(ClusterDiagnostics.formatScore(-0.0) == "0.000")
+        #expect(ClusterDiagnostics.formatScore(-0.0123) == "-0.012")
+        #expect(ClusterDiagnostics.formatScore(0.98765) == "0.988")
+    }
+
     @Test("points without a label (negative codes): left out of ARI and NMI, listed as (no label)")
     func unlabeledPoints() throws {
         let x = Matrix(reference.blobs.points)

@@ -89,6 +89,17 @@ struct PipelineTests {
         #expect(Set(categories.labelColors.dropLast()).count == 3 && !categories.labelColors.dropLast().contains(PlotTheme.light.otherColor))
     }
 
+    @Test("legend order: numbers numerically, digit runs inside names as numbers, no label last")
+    func legendOrder() {
+        let labels = ["topic 10", "topic 2", "", "topic 1", "b", "a", "topic 2"]
+        #expect(MapCategories(labels: labels, clusters: nil, theme: .light).labelNames
+                == ["a", "b", "topic 1", "topic 2", "topic 10", ClusterDiagnostics.noLabel])
+        #expect(MapCategories(labels: ["10", "-1", "2", "-2"], clusters: nil, theme: .light).labelNames == ["-2", "-1", "2", "10"])
+        // Numerically equal spellings keep one fixed order whatever the input order.
+        #expect(MapCategories(labels: ["v1", "v01"], clusters: nil, theme: .light).labelNames
+                == MapCategories(labels: ["v01", "v1"], clusters: nil, theme: .light).labelNames)
+    }
+
     @Test("--clusters auto: the silhouette curve picks the 3 groups and is written to the diagnostics")
     func automaticClusterCount() throws {
         let dir = try makeTemporaryDirectory("pipeline")
