@@ -25,9 +25,10 @@ public struct OutputPlan: Sendable, Equatable {
     /// The plan for a corpus: explicit paths where given. The coordinate CSV is always written: without
     /// `--csv` it goes beside the first plot (else the HTML map) as `<its name>.csv`; with no output
     /// named at all, the plan is `Output/<input name>.png` and `.csv` (the folder is created by
-    /// `createFolders()`, and only its parent has to be writable now). A derived CSV name that is one of the inputs becomes
-    /// `<name>.coordinates.csv` instead (`micse-cluster t.csv --plot t.png` must not replace `t.csv`).
-    /// Diagnostics and the manifest go beside the explicit CSV, else beside the first plot (or the map).
+    /// `createFolders()`, and only its parent has to be writable now). A derived CSV name that is one
+    /// of the inputs becomes `<name>.coordinates.csv` instead (`micse-cluster t.csv --plot t.png` must
+    /// not replace `t.csv`). Diagnostics and the manifest go beside the explicit CSV, else beside the
+    /// first plot (or the map).
     ///
     /// - Parameters: otherInputs: files the run reads besides `input` (`--embeddings`, `--labels`);
     ///   no output may be one of them (`AtomicFile.checkDistinct`).

@@ -167,7 +167,8 @@ public struct Pipeline {
             try AtomicFile.write(try diagnostics.jsonData(), to: url)
             written.append(url)
         }
-        record("write", watch.seconds, "\(written.count) file\(written.count == 1 ? "" : "s")")
+        let fileCount = written.count + (config.outputs.manifest == nil ? 0 : 1)   // the manifest comes last, with these times
+        record("write", watch.seconds, "\(fileCount) file\(fileCount == 1 ? "" : "s")")
 
         // 6. The run manifest.
         var manifest = RunManifest(
