@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Encoder throughput: ../shared/bench/bench_embed.py (sentence-transformers encode, transformers AutoModel in
 # input order and length-sorted, numpy/torch sgemm) and `micse-cluster bench embed` on the same texts, in one run,
-# for the bundled all-MiniLM-L6-v2 (mean pooling) and a bert-base-shaped random model (cls pooling). Prints
+# for the bundled all-MiniLM-L6-v2 (mean pooling) and a bert-base-shaped random model (cls pooling; for its
+# sentence-transformers run, a folder beside it adds CLS-pooling modules.json, as miCSE would be wrapped). Prints
 # sentences/s, GFLOP/s, each side's share of its own sgemm ceiling, the ratios (ours / theirs; > 1 means we are
 # faster) and the largest difference between the two sides' vectors.
 #
@@ -35,10 +36,10 @@ export HF_HUB_OFFLINE=1
 swift build -c release --product micse-cluster >&2
 BIN="$ROOT/.build/release/micse-cluster"
 
-run_pair() {  # name model pooling limit python-steps...
+run_pair() {  # name model pooling limit python-steps...  (PY_MODEL: another folder for the Python side)
   local name=$1 model=$2 pooling=$3 limit=$4; shift 4
   echo "== $name: bench_embed.py ($*), $limit texts" >&2
-  "$PYTHON" "$SHARED/bench/bench_embed.py" --csv "$CSV" --model "$model" --pooling "$pooling" --limit "$limit" \
+  "$PYTHON" "$SHARED/bench/bench_embed.py" --csv "$CSV" --model "${PY_MODEL:-$model}" --pooling "$pooling" --limit "$limit" \
     --runs "$RUNS" --threads 2 --only "$@" --out "$OUT/$name-py" > "$OUT/$name-py.json"
   echo "== $name: micse-cluster bench embed" >&2
   "$BIN" bench embed --csv "$CSV" --model "$model" --pooling "$pooling" --limit "$limit" --runs "$RUNS" \
@@ -48,7 +49,18 @@ run_pair() {  # name model pooling limit python-steps...
 run_pair minilm "$MINILM" mean "$LIMIT" sgemm st unsorted sorted
 if [ "$SKIP_BASE" = 0 ]; then
   [ -f "$SCRATCH/bert-base-random/config.json" ] || "$PYTHON" "$SHARED/bench/make_bert_base_random.py" "$SCRATCH/bert-base-random" >&2
-  run_pair bert-base "$SCRATCH/bert-base-random" cls "$BASE_LIMIT" sgemm unsorted sorted
+  # The same weights seen by sentence-transformers: links to the files plus its module files (CLS pooling).
+  ST_DIR="$SCRATCH/bert-base-random-st"
+  if [ ! -f "$ST_DIR/modules.json" ]; then
+    mkdir -p "$ST_DIR/1_Pooling"
+    for f in "$SCRATCH"/bert-base-random/*; do ln -sf "$f" "$ST_DIR/$(basename "$f")"; done
+    echo '[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+ {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]' > "$ST_DIR/modules.json"
+    echo '{"word_embedding_dimension": 768, "pooling_mode_cls_token": true, "pooling_mode_mean_tokens": false}' \
+      > "$ST_DIR/1_Pooling/config.json"
+    echo '{"max_seq_length": 128, "do_lower_case": false}' > "$ST_DIR/sentence_bert_config.json"
+  fi
+  PY_MODEL="$ST_DIR" run_pair bert-base "$SCRATCH/bert-base-random" cls "$BASE_LIMIT" sgemm st unsorted sorted
 fi
 
 "$PYTHON" - "$OUT" <<'PY'
