@@ -65,9 +65,7 @@ public struct OutputPlan: Sendable, Equatable {
                 throw MicseError("--plot \(plot.path): the file name must end in .png or .svg")
             }
         }
-        let named = plan.plots.map { ($0, "--plot") } + [(plan.coordinates, "--csv"), (plan.html, "--html"),
-            (plan.diagnostics, "the diagnostics"), (plan.manifest, "the run manifest")].compactMap { url, option in url.map { ($0, option) } }
-        try AtomicFile.checkDistinct(outputs: named, inputs: inputs)
+        try AtomicFile.checkDistinct(outputs: plan.namedFiles, inputs: inputs)
         for url in plan.allFiles where url.deletingLastPathComponent().path != plan.folderToCreate?.path {
             try AtomicFile.checkWritable(url)
         }
@@ -84,5 +82,11 @@ public struct OutputPlan: Sendable, Equatable {
         }
     }
 
-    public var allFiles: [URL] { plots + [coordinates, html, diagnostics, manifest].compactMap { $0 } }
+    public var allFiles: [URL] { namedFiles.map(\.url) }
+
+    /// Every file of the plan with what names it in messages (the option, or the file's role).
+    var namedFiles: [(url: URL, option: String)] {
+        plots.map { ($0, "--plot") } + [(coordinates, "--csv"), (html, "--html"), (diagnostics, "the diagnostics"),
+                                         (manifest, "the run manifest")].compactMap { url, option in url.map { ($0, option) } }
+    }
 }

@@ -35,7 +35,7 @@ struct EmbedCommand: ParsableCommand {
     @OptionGroup var verbosity: OutputVerbosityOptions
 
     func run() throws {
-        try AtomicFile.checkDistinct(outputs: [(output, "--output")], inputs: [input] + (corpus.labels.map { [$0] } ?? []))
+        try AtomicFile.checkDistinct(outputs: [(output, "--output")], inputs: [input, corpus.labels].compactMap { $0 })
         try AtomicFile.checkWritable(output)
         let reporter = ConsoleReporter(verbosity: verbosity.quiet ? .quiet : (verbosity.verbose ? .verbose : .normal))
         if let change = OpenBLASKernelSelection.applied {

@@ -50,7 +50,7 @@ struct KMeansCommand: ParsableCommand {
 
     func run() throws {
         try AtomicFile.checkDistinct(outputs: [(output, "--output"), (Self.diagnosticsURL(for: output), "the diagnostics")],
-                                     inputs: [embeddings] + (labels.map { [$0] } ?? []))
+                                     inputs: [embeddings, labels].compactMap { $0 })
         try AtomicFile.checkWritable(output)
         let array = try NPYFile.read(embeddings)
         var data = Matrix(rows: array.rows, columns: array.columns, storage: array.values)
