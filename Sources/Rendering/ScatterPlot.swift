@@ -229,7 +229,8 @@ public enum ScatterPlot {
             let box = UnsafeSendableBox((pxp, pyp, cat, idx, cv, wv, sv))
             parallelFor(chunks: bandCount, threads: threads) { band in
                 let (pxp, pyp, cat, idx, cv, wv, sv) = box.value
-                let rows = (band * bandHeight)..<min(height, (band + 1) * bandHeight)
+                // The last bands can start past the bottom (bandCount · bandHeight ≥ height).
+                let rows = min(height, band * bandHeight)..<min(height, (band + 1) * bandHeight)
                 guard !rows.isEmpty else { return }
                 let slice = UnsafeBufferPointer(rebasing: idx[buckets.offsets[band]..<buckets.offsets[band + 1]])
                 if accumulate {

@@ -178,6 +178,18 @@ struct ScatterPlotTests {
         #expect(throws: RenderingError.invalidSize(width: 10, height: 300)) { try ScatterPlot.render(threeBlobs(), configuration: tiny) }
     }
 
+    @Test("every image height draws (the row bands may end past the bottom, e.g. at 937 px)")
+    func anyHeight() throws {
+        let data = threeBlobs()
+        for height in [937, 64, 65, 100, 1_000, 1_599] {
+            var configuration = config
+            configuration.height = height
+            configuration.pointSize = 30   // discs reach into the last bands
+            let image = try ScatterPlot.render(data, configuration: configuration)
+            #expect(image.height == height)
+        }
+    }
+
     @Test("all points at one location: one centred dot")
     func singleLocation() throws {
         var configuration = config
