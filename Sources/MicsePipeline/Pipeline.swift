@@ -204,7 +204,7 @@ public struct Pipeline {
             "kmeans.clusters": String(kmeans.clusterCount), "kmeans.nInit": String(kmeans.initCount),
             "kmeans.maxIter": String(kmeans.maxIterations), "kmeans.tol": String(kmeans.tolerance), "kmeans.seed": String(kmeans.seed),
             "kmeans.algorithm": kmeans.algorithm.rawValue, "kmeans.space": c.clusterSpace.rawValue,
-            "plot.theme": c.plot.theme.rawValue, "plot.width": String(c.plot.width), "plot.height": String(c.plot.height),
+            "plot.theme": c.plot.theme.rawValue, "plot.width": String(c.plot.width), "plot.height": c.plot.height.map(String.init) ?? "auto",
             "plot.seed": String(c.plot.seed), "plot.density": c.plot.density.rawValue,
             "embed.maxLength": String(c.maxLength), "embed.cache": String(c.useCache),
         ]

@@ -16,8 +16,11 @@ public enum DensityMode: String, Sendable, CaseIterable, Codable {
 public struct PlotConfiguration: Sendable, Equatable {
     /// Image width in pixels (one panel; `renderPanels` puts panels side by side). Default 1600.
     public var width: Int
-    /// Image height in pixels. Default 1600.
-    public var height: Int
+    /// Image height in pixels. nil (the default): fitted to the layout's shape
+    /// (`ScatterPlot.fittedHeight`): as tall as the framed points need at `width`, so that a wide
+    /// layout gets no empty bands above and below it, and at most `width`. Text, margins and the
+    /// automatic point size are then those of a square `width`×`width` canvas.
+    public var height: Int?
     public var theme: PlotTheme
     /// Point diameter in pixels. nil: `ScatterPlot.automaticPointDiameter` — discs cover about 10 %
     /// of the plot area in total, clamped to 1.6…12 px.
@@ -45,7 +48,7 @@ public struct PlotConfiguration: Sendable, Equatable {
     /// Which points the frame fits: `.auto` pins far-off small groups to its edge (PlotFrame.swift).
     public var framing: PlotFraming
 
-    public init(width: Int = 1600, height: Int = 1600, theme: PlotTheme = .light, pointSize: Float? = nil,
+    public init(width: Int = 1600, height: Int? = nil, theme: PlotTheme = .light, pointSize: Float? = nil,
                 alpha: Float? = nil, density: DensityMode = .auto, densityThreshold: Int = 200_000, dpi: Double = 200,
                 title: String = "", showClusterNumbers: Bool = false, seed: UInt64 = 42,
                 maxColoredCategories: Int = Palette.defaultMaxColored, showLegend: Bool = true,

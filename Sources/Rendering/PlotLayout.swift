@@ -1,11 +1,13 @@
 // Where everything goes on the image: title band on top, legend on the right, and the plot area
 // (the rest, minus a margin) into which the data are fitted with equal aspect ratio and centred.
 //
-//   margin m = 3 % of the shorter side; title size 2.1 % of the height (12…44 px);
-//   legend text 1.55 % of the height (10…30 px), shrunk until every entry fits in the height;
+//   sizes are relative to the reference height r: the image height, or the width when the height
+//   is fitted to the data (ScatterPlot.fittedHeight), so that text keeps its size when bands are cut;
+//   margin m = 3 % of min(width, r); title size 2.1 % of r (12…44 px);
+//   legend text 1.55 % of r (10…30 px), shrunk until every entry fits in the height;
 //   legend width = swatch + widest name (at most 28 % of the width, longer names end in "…") + widest count;
 //   points are inset by their radius + 1 px, so no disc is clipped;
-//   a footnote (PlotFrame.footnote, 1.2 % of the height, 10…22 px) takes a band under the plot area.
+//   a footnote (PlotFrame.footnote, 1.2 % of r, 10…22 px) takes a band under the plot area.
 import Foundation
 
 struct LegendEntry: Equatable {
@@ -27,6 +29,8 @@ struct PlotLayout {
     var originX: Float          // left edge of this panel on the image
     var width: Int
     var height: Int
+    /// The height that text sizes and margins are relative to (see the top of this file).
+    var referenceHeight: Int
     var title: String
     var titleSize: Int
     var titleBaseline: Float
@@ -49,8 +53,9 @@ struct PlotLayout {
     var footnoteBaseline: Float
     /// The footnote under the plot area ("" when the frame holds every point).
     var footnote: String { frame.footnote }
-    /// Width in pixels of the rule around a frame that leaves points out: 1 px per 800 px of height.
-    var frameRuleWidth: Int { max(1, Int((Float(height) / 800).rounded())) }
+    /// Width in pixels of the rule around a frame that leaves points out: 1 px per 800 px of
+    /// reference height.
+    var frameRuleWidth: Int { max(1, Int((Float(referenceHeight) / 800).rounded())) }
 
     static func legendWidth(entries: [LegendEntry], size: Int, maxNameWidth: Float) -> (total: Float, name: Float) {
         guard !entries.isEmpty else { return (0, 0) }
@@ -72,19 +77,21 @@ struct PlotLayout {
     /// - Parameter legendWidthOverride: used by panels so that all share one plot area.
     /// - Parameter titleBandOf: the title whose band height to reserve (panels without the title
     ///   keep the same band so that plot areas line up); defaults to `title`.
-    static func make(width: Int, height: Int, title: String, subtitle: String = "", titleBandOf: String? = nil,
+    /// - Parameter referenceHeight: what text sizes and margins are relative to; defaults to `height`.
+    static func make(width: Int, height: Int, referenceHeight: Int? = nil, title: String, subtitle: String = "", titleBandOf: String? = nil,
                      entries: [LegendEntry],
                      frame: PlotFrame, pointRadius: Float,
                      originX: Float = 0, legendWidthOverride: Float? = nil, legendSizeOverride: Int? = nil) -> PlotLayout {
         let w = Float(width), h = Float(height)
-        let margin = (0.03 * min(w, h)).rounded()
-        let titleSize = max(12, min(44, Int((0.021 * h).rounded())))
-        let subtitleSize = max(10, min(34, Int((0.017 * h).rounded())))
+        let reference = referenceHeight ?? height, r = Float(reference)
+        let margin = (0.03 * min(w, r)).rounded()
+        let titleSize = max(12, min(44, Int((0.021 * r).rounded())))
+        let subtitleSize = max(10, min(34, Int((0.017 * r).rounded())))
         let titleHeight: Float = (titleBandOf ?? title).isEmpty ? 0 : Float(titleSize) * 1.9
         let titleBand: Float = titleHeight + (subtitle.isEmpty ? 0 : Float(subtitleSize) * 1.8)
-        let footnoteSize = max(10, min(22, Int((0.012 * h).rounded())))
+        let footnoteSize = max(10, min(22, Int((0.012 * r).rounded())))
         let footnoteBand: Float = frame.footnote.isEmpty ? 0 : Float(footnoteSize) * 1.6
-        var legendSize = legendSizeOverride ?? max(10, min(30, Int((0.0155 * h).rounded())))
+        var legendSize = legendSizeOverride ?? max(10, min(30, Int((0.0155 * r).rounded())))
         let available = h - 2 * margin - titleBand - footnoteBand
         if legendSizeOverride == nil {
             while legendSize > 9, Float(entries.count) * Float(legendSize) * 1.6 > available { legendSize -= 1 }
@@ -123,7 +130,8 @@ struct PlotLayout {
         // The footnote goes just under the frame's outline (its bottom edge is at most plotY1).
         let outlineBottom = centreY + scale * (midY - frame.minY) + pointRadius + 1
         let footnoteBaseline = min(plotY1, outlineBottom) + Float(footnoteSize) * 1.3
-        return PlotLayout(originX: originX, width: width, height: height, title: title, titleSize: titleSize,
+        return PlotLayout(originX: originX, width: width, height: height, referenceHeight: reference,
+                          title: title, titleSize: titleSize,
                           titleBaseline: margin + Float(titleSize) * 1.05, subtitle: subtitle, subtitleSize: subtitleSize,
                           subtitleBaseline: margin + titleHeight + Float(subtitleSize) * 1.0, legendSize: legendSize,
                           legendX: plotX1 + margin, legendTop: legendTop, legendRowHeight: rowHeight,

@@ -26,7 +26,7 @@ public enum SVGWriter {
         svgConfiguration.density = .off
         let prepared = try ScatterPlot.prepare(panels, subtitles: subtitles, configuration: svgConfiguration)
         let theme = configuration.theme
-        let width = configuration.width * panels.count, height = configuration.height
+        let width = configuration.width * panels.count, height = prepared[0].layout.height
         var out = """
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)">

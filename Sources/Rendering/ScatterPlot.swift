@@ -58,7 +58,7 @@ public enum ScatterPlot {
     static func renderPanels(_ panels: [ScatterData], subtitles: [String], configuration: PlotConfiguration,
                              reporter: any ProgressReporter, threads: Int) throws -> RGBAImage {
         let prepared = try prepare(panels, subtitles: subtitles, configuration: configuration)
-        var canvas = Canvas(width: configuration.width * panels.count, height: configuration.height,
+        var canvas = Canvas(width: configuration.width * panels.count, height: prepared[0].layout.height,
                                   background: configuration.theme.background)
         for panel in prepared { drawFrameOutline(panel, configuration: configuration, canvas: &canvas) }
         for panel in prepared { drawPoints(panel, configuration: configuration, canvas: &canvas, threads: threads) }
@@ -102,9 +102,10 @@ public enum ScatterPlot {
 
     static func validate(_ configuration: PlotConfiguration, panelCount: Int) throws {
         let c = configuration
-        guard (64...32768).contains(c.width), (64...32768).contains(c.height), c.width * panelCount <= 65536,
-              c.width * panelCount * c.height <= 16384 * 16384 else {
-            throw RenderingError.invalidSize(width: c.width * panelCount, height: c.height)
+        let height = c.height ?? c.width   // a fitted height is at most the width
+        guard (64...32768).contains(c.width), (64...32768).contains(height), c.width * panelCount <= 65536,
+              c.width * panelCount * height <= 16384 * 16384 else {
+            throw RenderingError.invalidSize(width: c.width * panelCount, height: height)
         }
         if let s = c.pointSize, !(s > 0 && s <= 200) {
             throw RenderingError.invalidOption("point size must be in (0, 200] pixels (got \(s))")
@@ -131,7 +132,7 @@ public enum ScatterPlot {
         let frames = panels.map { sharedFrame.outsideCount == 0 ? sharedFrame : sharedFrame.counting(xs: $0.x, ys: $0.y) }
         let theme = configuration.theme
         let density = usesDensity(pointCount: n, configuration: configuration)
-        let side = Float(min(configuration.width, configuration.height)) * 0.8
+        let side = Float(min(configuration.width, configuration.height ?? configuration.width)) * 0.8
         let radius = (configuration.pointSize ?? automaticPointDiameter(pointCount: n, plotSide: side)) / 2
         let alpha = configuration.alpha ?? automaticAlpha(pointCount: n)
 
@@ -155,23 +156,41 @@ public enum ScatterPlot {
             }
             entryLists.append(entries)
         }
+        // Text, margins and point size are relative to the reference height; a fitted height
+        // (configuration.height nil) then only cuts the empty bands of the square layout.
+        let width = configuration.width, reference = configuration.height ?? width
         let provisional = panels.indices.map { i in
-            PlotLayout.make(width: configuration.width, height: configuration.height, title: configuration.title,
+            PlotLayout.make(width: width, height: reference, title: configuration.title,
                             subtitle: subtitles[i], entries: entryLists[i], frame: frames[i], pointRadius: radius)
         }
         let legendSize = provisional.map(\.legendSize).min() ?? 10
         let legendWidth = panels.indices.map { i in
-            PlotLayout.legendWidth(entries: entryLists[i], size: legendSize, maxNameWidth: 0.28 * Float(configuration.width)).total
+            PlotLayout.legendWidth(entries: entryLists[i], size: legendSize, maxNameWidth: 0.28 * Float(width)).total
         }.max() ?? 0
+        func layouts(height: Int) -> [PlotLayout] {
+            if panels.count == 1, height == reference { return provisional }
+            if panels.count == 1 {
+                return [PlotLayout.make(width: width, height: height, referenceHeight: reference, title: configuration.title,
+                                        subtitle: subtitles[0], entries: entryLists[0], frame: frames[0], pointRadius: radius,
+                                        legendSizeOverride: legendSize)]
+            }
+            return panels.indices.map { i in
+                PlotLayout.make(width: width, height: height, referenceHeight: reference,
+                                title: i == 0 ? configuration.title : "", subtitle: subtitles[i],
+                                titleBandOf: configuration.title, entries: entryLists[i], frame: frames[i], pointRadius: radius,
+                                originX: Float(i * width), legendWidthOverride: legendWidth,
+                                legendSizeOverride: legendSize)
+            }
+        }
+        var panelLayouts = layouts(height: reference)
+        if configuration.height == nil {
+            let fitted = fittedHeight(panelLayouts, pointRadius: radius)
+            if fitted < reference { panelLayouts = layouts(height: fitted) }
+        }
 
         var result: [Panel] = []
         for (i, p) in panels.enumerated() {
-            let layout = panels.count == 1 ? provisional[0] :
-                PlotLayout.make(width: configuration.width, height: configuration.height,
-                                title: i == 0 ? configuration.title : "", subtitle: subtitles[i],
-                                titleBandOf: configuration.title, entries: entryLists[i], frame: frames[i], pointRadius: radius,
-                                originX: Float(i * configuration.width), legendWidthOverride: legendWidth,
-                                legendSizeOverride: legendSize)
+            let layout = panelLayouts[i]
             let a = assignments[i]
             // Drawing order: shuffle all, then move "other" points to the front (stable).
             var order = (0..<Int32(n)).map { $0 }
@@ -197,6 +216,24 @@ public enum ScatterPlot {
                                 fire: theme == .fire && p.categoryNames.count == 1, order: order, centres: centres))
         }
         return result
+    }
+
+    /// The image height when `PlotConfiguration.height` is nil, from the layouts of the square
+    /// canvas: its height minus the vertical slack of the plot area, i.e. what the title band,
+    /// the framed points at the square's scale (a wide layout fills the width there), the legend
+    /// and the footnote need, plus one margin of air split above and below the points. The plot area
+    /// keeps at least a quarter of its width (a layout flatter than 4 : 1 is not cut to a strip); a
+    /// tall layout keeps the square.
+    static func fittedHeight(_ layouts: [PlotLayout], pointRadius: Float) -> Int {
+        var needed: Float = 64
+        for l in layouts {
+            let chrome = l.plotY0 + (Float(l.height) - l.plotY1)
+            let air = l.plotX0 - l.originX   // one margin
+            let points = l.scale * (l.frame.maxY - l.frame.minY) + 2 * (pointRadius + 1) + air
+            let legend = Float(l.legendEntries.count) * l.legendRowHeight
+            needed = max(needed, chrome + max(points, legend, 0.25 * (l.plotX1 - l.plotX0)))
+        }
+        return min(layouts.map(\.height).max() ?? 64, Int(needed.rounded(.up)))
     }
 
     static func median(_ values: [Float]) -> Float {

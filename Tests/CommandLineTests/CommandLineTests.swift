@@ -102,6 +102,8 @@ struct CommandLineTests {
         BadInput(arguments: ["DIR/unterminated.csv", "--csv", "DIR/unterminated.csv"], mentions: "is an input file"),
         BadInput(arguments: ["umap", "DIR/nan.npy", "--output", "DIR/nan.npy"], mentions: "is an input file"),
         BadInput(arguments: ["embed"], mentions: "<input>", status: 64),
+        BadInput(arguments: ["plot", "DIR/unterminated.csv", "--output", "DIR/out.png", "--height", "10"],
+                 mentions: "--height must be 64…32768 pixels (got 10)", status: 64),
     ]
 
     @Test("Bad input: one clear line on stderr, a non-zero exit, the previous output left as it was", arguments: badInputs)

@@ -57,7 +57,8 @@ struct BenchRenderCommand: ParsableCommand {
             guard points > 0, categories > 0 else { throw ValidationError("--points and --categories must be positive.") }
             data = .syntheticBlobs(pointCount: points, categoryCount: categories, seed: 0)
         }
-        let configuration = plot.configuration(defaultTitle: "synthetic · \(data.count.formatted()) points", seed: 42)
+        var configuration = plot.configuration(defaultTitle: "synthetic · \(data.count.formatted()) points", seed: 42)
+        configuration.height = configuration.height ?? configuration.width   // the peers' square canvas
         var renderTimes: [Double] = [], encodeTimes: [Double] = [], totals: [Double] = [], cpuTimes: [Double] = []
         var image: RGBAImage?
         var png = Data()
@@ -74,7 +75,7 @@ struct BenchRenderCommand: ParsableCommand {
             image = rendered
         }
         let mode = ScatterPlot.usesDensity(pointCount: data.count, configuration: configuration) ? "density" : "points"
-        print("render: \(data.count) points, \(data.categoryNames.count) categories, \(configuration.width)×\(configuration.height), theme \(configuration.theme.rawValue), \(mode), \(resolvedThreadCount(nil)) threads")
+        print("render: \(data.count) points, \(data.categoryNames.count) categories, \(image?.width ?? 0)×\(image?.height ?? 0), theme \(configuration.theme.rawValue), \(mode), \(resolvedThreadCount(nil)) threads")
         print(String(format: "  render  %.4f s   png encode (level %d, %@) %.4f s   total %.4f s   png %.0f KiB",
                      median(renderTimes), pngLevel, pngFilter.rawValue, median(encodeTimes), median(totals), Double(png.count) / 1024))
         print(String(format: "  process CPU time per run (user + system, all threads) %.4f s — on a loaded machine a better guide than wall time", median(cpuTimes)))

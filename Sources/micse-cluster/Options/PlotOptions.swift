@@ -13,8 +13,8 @@ struct PlotOptions: ParsableArguments {
     @Option(help: "Image width in pixels (per panel).")
     var width = 1600
 
-    @Option(help: "Image height in pixels.")
-    var height = 1600
+    @Option(help: "Image height in pixels (default: as tall as the map needs at this width, at most the width).")
+    var height: Int?
 
     @Option(help: "Colour theme: light, dark or fire (black, datashader-like).")
     var theme: PlotTheme = .light
@@ -51,8 +51,9 @@ struct PlotOptions: ParsableArguments {
     var frame: PlotFraming = .auto
 
     func validate() throws {
-        guard (64...32768).contains(width), (64...32768).contains(height) else {
-            throw ValidationError("--width and --height must be 64…32768 pixels (got \(width)×\(height)).")
+        guard (64...32768).contains(width) else { throw ValidationError("--width must be 64…32768 pixels (got \(width)).") }
+        if let height, !(64...32768).contains(height) {
+            throw ValidationError("--height must be 64…32768 pixels (got \(height)).")
         }
         if let pointSize, !(pointSize > 0 && pointSize <= 200) {
             throw ValidationError("--point-size must be in (0, 200] pixels (got \(pointSize)).")
