@@ -109,7 +109,7 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
     public var summary: String {
         func f(_ v: Double?) -> String { v.map(Self.formatScore) ?? "n/a" }
         var lines = ["k-means: \(clusterCount) clusters of \(pointCount) points (\(dimension)-D), inertia \(String(format: "%.6g", inertia)), "
-                     + "\(iterations) iterations, best of \(initCount) restarts, \(String(format: "%.3f", seconds)) s"]
+                     + "\(iterations) iteration\(iterations == 1 ? "" : "s"), best of \(initCount) restarts, \(String(format: "%.3f", seconds)) s"]
         lines.append("sizes: " + clusterSizes.map(String.init).joined(separator: " "))
         lines.append("silhouette (\(silhouetteSampleSize) points): \(f(silhouette))"
                      + (adjustedRandIndex != nil ? ", ARI \(f(adjustedRandIndex)), NMI \(f(normalizedMutualInformation))" : "")

@@ -117,7 +117,8 @@ public struct UMAP: Sendable {
         let unique = duplicates?.unique ?? data
         if let duplicates {
             result.duplicateCount = duplicates.duplicateCount
-            notice("\(duplicates.duplicateCount) duplicate rows laid out once (\(unique.rows) distinct rows)")
+            let count = duplicates.duplicateCount
+            notice("\(count.formatted()) duplicate row\(count == 1 ? "" : "s") laid out once (\(unique.rows.formatted()) distinct rows)")
         }
         result.uniqueCount = unique.rows
         result.timings.deduplicate = clock.seconds

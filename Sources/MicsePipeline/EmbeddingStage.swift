@@ -29,7 +29,10 @@ public struct EmbeddingStage {
             var d = "\(embeddings.rows)×\(embeddings.columns), \(options.pooling.rawValue) pooling"
             if options.normalize { d += ", normalised" }
             if fromCache { d += ", from the cache" }
-            if duplicateCount > 0 { d += fromCache ? ", \(duplicateCount) duplicate texts" : ", \(duplicateCount) duplicate texts embedded once" }
+            if duplicateCount > 0 {
+                let texts = "\(duplicateCount.formatted()) duplicate text\(duplicateCount == 1 ? "" : "s")"
+                d += fromCache ? ", \(texts)" : ", \(texts) embedded once"
+            }
             if truncatedCount > 0 { d += ", \(truncatedCount) truncated to \(options.maxLength) tokens" }
             return d
         }

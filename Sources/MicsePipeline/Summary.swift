@@ -12,7 +12,7 @@ public enum Summary {
         if c.skippedInvalid > 0 { skipped.append("\(c.skippedInvalid) invalid UTF-8") }
         if !skipped.isEmpty { docs += " (skipped: \(skipped.joined(separator: ", ")))" }
         if let duplicates = r.embedding?.duplicateCount ?? Optional(r.umap.duplicateCount), duplicates > 0 {
-            docs += "; \(duplicates.formatted()) duplicate texts"
+            docs += "; \(duplicates.formatted()) duplicate text\(duplicates == 1 ? "" : "s")"
         }
         lines.append(docs)
         if let e = r.embedding {
