@@ -44,7 +44,7 @@ public final class ConsoleReporter: ProgressReporter, @unchecked Sendable {
             let decile = done * 10 / total
             guard decile > (lastDecile[stage] ?? 0), done < total else { return }
             lastDecile[stage] = decile
-            write("\(stage): \(done)/\(total) (\(decile * 10)%), \(Self.rate(rate))/s, ETA \(Self.duration(eta))")
+            write("\(stage): \(done)/\(total) (\(done * 100 / total)%), \(Self.rate(rate))/s, ETA \(Self.duration(eta))")
         }
     }
 
