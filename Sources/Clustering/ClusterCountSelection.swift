@@ -43,7 +43,8 @@ public enum ClusterCountSelection {
     /// - Parameters:
     ///   - configuration: used for every fit, with `clusterCount` replaced.
     ///   - sampleSize: points of the silhouette subsample (seeded by `configuration.seed`).
-    ///   - progress: receives ("auto k", values of k done, values in the range) after each fit.
+    ///   - progress: receives ("auto k", values of k done, values in the range) after each fit
+    ///     (largest k first).
     /// - Throws: what `KMeans.fit` throws; `ClusteringError.invalidClusterCount` if n < 3.
     public static func select(_ data: Matrix, range: ClosedRange<Int> = defaultRange, configuration: KMeansConfiguration,
                               sampleSize: Int = 2000, progress: any ProgressReporter = SilentProgress()) throws -> Selection {
@@ -54,15 +55,17 @@ public enum ClusterCountSelection {
         let distances = PairwiseDistances(data.selectingRows(sample), threads: configuration.threads)
         var curve: [Candidate] = []
         var best: (score: Double, result: KMeansResult, k: Int)?
-        for k in lower...upper {
+        // Largest k first: a fit costs about k, so the progress rate measured on the first fits
+        // gives an ETA that errs long and shrinks, instead of one that runs out early.
+        for k in (lower...upper).reversed() {
             var c = configuration
             c.clusterCount = k
             let result = try KMeans.fit(data, configuration: c)
             let score = distances.silhouette(labels: sample.map { Int(result.labels[$0]) })
-            curve.append(Candidate(clusterCount: k, silhouette: score, inertia: result.inertia))
+            curve.insert(Candidate(clusterCount: k, silhouette: score, inertia: result.inertia), at: 0)
             let value = score ?? -.infinity
-            if best == nil || value > best!.score { best = (value, result, k) }
-            progress.progress(stage: "auto k", done: k - lower + 1, total: upper - lower + 1)
+            if best == nil || value >= best!.score { best = (value, result, k) }   // ties: the smaller k
+            progress.progress(stage: "auto k", done: upper - k + 1, total: upper - lower + 1)
         }
         guard let best else { preconditionFailure("range non-empty") }
         var selection = Selection(clusterCount: best.k, result: best.result, curve: curve)
