@@ -93,6 +93,9 @@ public enum CorpusError: UserFacingError, Equatable {
     case tooFewFields(String, line: Int, found: Int, needed: Int)
     case badJSON(String, line: Int, reason: String)
     case labelCountMismatch(String, labels: Int, texts: Int)
+    /// A file that is not text at all: `what` it is and what to do (`CorpusReader.binaryFormats`).
+    case notText(String, what: String, advice: String)
+    case invalidUTF16(String)
 
     public var description: String {
         switch self {
@@ -111,6 +114,8 @@ public enum CorpusError: UserFacingError, Equatable {
         case .tooFewFields(let p, let l, let f, let n): return "\(p):\(l): row has \(f) field\(f == 1 ? "" : "s"), needs at least \(n)"
         case .badJSON(let p, let l, let r): return "\(p):\(l): \(r)"
         case .labelCountMismatch(let p, let l, let t): return "\(p): \(l) labels for \(t) texts (one label per line expected)"
+        case .notText(let p, let what, let advice): return "\(p): this is \(what), not a text corpus; \(advice)"
+        case .invalidUTF16(let p): return "\(p): starts with a UTF-16 byte-order mark but is not valid UTF-16 (re-encode the file as UTF-8)"
         }
     }
 }

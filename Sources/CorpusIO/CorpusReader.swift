@@ -20,16 +20,31 @@ public enum CorpusReader {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CorpusError.missingFile(path) }
         guard !isDirectory.boolValue else { throw CorpusError.isDirectory(path) }
-        let data: Data
+        var data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
             throw CorpusError.unreadable(path, reason: FileManager.default.isReadableFile(atPath: path) ? error.localizedDescription : "permission denied")
+        }
+        if let format = binaryFormats.first(where: { data.starts(with: $0.magic) }) {
+            throw CorpusError.notText(path, what: format.what, advice: format.advice)
+        }
+        var encodingNotice: String?
+        if let utf16 = utf16Encoding(data) {
+            // Excel's "Unicode Text" (and some Windows tools) write UTF-16 with a byte-order mark.
+            guard let text = String(data: data.dropFirst(2), encoding: utf16.encoding) else { throw CorpusError.invalidUTF16(path) }
+            data = Data(text.utf8)
+            encodingNotice = "\(url.lastPathComponent): read as UTF-16 (\(utf16.name), from its byte-order mark)"
         }
         let bomLength = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         guard data.count > bomLength,
               data.dropFirst(bomLength).contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
             throw CorpusError.empty(path)
         }
-        let format = options.format ?? sniffFormat(url: url, data: data)
+        var format = options.format ?? sniffFormat(url: url, data: data)
+        if options.format == nil, let notice = encodingNotice, format == .text, sniffFormat(firstLineOf: data) == .tsv {
+            // Excel's "Unicode Text" is a tab-separated table saved as .txt.
+            format = .tsv
+            encodingNotice = notice + ", tab-separated like Excel's 'Unicode Text' (--format text reads every line as a document)"
+        }
         var corpus: Corpus
         switch format {
         case .csv, .tsv:
@@ -44,6 +59,7 @@ public enum CorpusReader {
             throw CorpusError.noDocuments(path, skippedEmpty: corpus.skippedEmpty, skippedInvalid: corpus.skippedInvalid)
         }
         corpus.format = format
+        if let encodingNotice { corpus.notices.insert(encodingNotice, at: 0) }
         if let labels = corpus.labels, labels.allSatisfy(\.isEmpty) {
             // A label column with nothing in it: the corpus has no labels.
             corpus.notices.append("\(url.lastPathComponent): the label column '\(corpus.labelColumnName ?? "")' is empty in every row; "
@@ -54,6 +70,28 @@ public enum CorpusReader {
         return corpus
     }
 
+    /// Files that are not text, by their first bytes (magic numbers), with what to do instead.
+    static let binaryFormats: [(magic: [UInt8], what: String, advice: String)] = [
+        ([0x50, 0x4B, 0x03, 0x04], "a zip archive (an .xlsx or .ods spreadsheet, or a zipped corpus)",
+         "save the sheet as CSV UTF-8, or unzip the corpus, and pass that file"),
+        ([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "a legacy Office file (.xls)", "save the sheet as CSV UTF-8 and pass that file"),
+        ([0x1F, 0x8B], "gzip-compressed data", "decompress it first (gunzip)"),
+        ([0x42, 0x5A, 0x68], "bzip2-compressed data", "decompress it first (bunzip2)"),
+        ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz-compressed data", "decompress it first (unxz)"),
+        ([0x28, 0xB5, 0x2F, 0xFD], "zstd-compressed data", "decompress it first (unzstd)"),
+        ([0x50, 0x41, 0x52, 0x31], "a Parquet file", "export it as CSV or JSON Lines first"),
+        ([0x25, 0x50, 0x44, 0x46, 0x2D], "a PDF document", "extract its text first (one document per line, or a CSV)"),
+        ([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59], "a NumPy .npy array", "embeddings go to --embeddings, next to the corpus they belong to"),
+    ]
+
+    /// The UTF-16 encoding announced by a byte-order mark (FF FE little-endian, FE FF big-endian;
+    /// not FF FE 00 00, UTF-32).
+    static func utf16Encoding(_ data: Data) -> (encoding: String.Encoding, name: String)? {
+        if data.starts(with: [0xFF, 0xFE]), !data.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return (.utf16LittleEndian, "little-endian") }
+        if data.starts(with: [0xFE, 0xFF]) { return (.utf16BigEndian, "big-endian") }
+        return nil
+    }
+
     /// The format from the extension, else from the first line.
     public static func sniffFormat(url: URL, data: Data) -> CorpusFormat {
         switch url.pathExtension.lowercased() {
@@ -61,8 +99,13 @@ public enum CorpusReader {
         case "tsv", "tab": return .tsv
         case "jsonl", "ndjson": return .jsonl
         case "txt", "text": return .text
-        default: break
+        default: return sniffFormat(firstLineOf: data)
         }
+    }
+
+    /// The format from the first line: JSON Lines when it starts with `{`, TSV when it holds a tab,
+    /// CSV when it holds a comma, else plain text.
+    static func sniffFormat(firstLineOf data: Data) -> CorpusFormat {
         let firstLine = data.prefix(64 * 1024).split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: true).first ?? Data()
         let line = String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         if line.hasPrefix("{") { return .jsonl }

@@ -53,6 +53,44 @@ struct CorpusReaderTests {
         #expect(c.lineNumbers == [2, 3, 5])
     }
 
+    @Test("UTF-16 with a byte-order mark (Excel's 'Unicode Text') reads as its UTF-8 twin, with a notice")
+    func utf16() throws {
+        let content = "text\tlabel\r\nplain 😀 שלום\tpos\r\n\"two\nlines\"\tneg\r\n"
+        let reference = try CorpusReader.read(try file("utf8.tsv", content))
+        for (name, encoding, bom) in [("le.txt", String.Encoding.utf16LittleEndian, [UInt8]([0xFF, 0xFE])),
+                                      ("be.txt", .utf16BigEndian, [0xFE, 0xFF])] {
+            let bytes = bom + [UInt8](try #require(content.data(using: encoding)))
+            let c = try CorpusReader.read(try file(name, bytes: bytes))
+            #expect(c.format == .tsv && c.texts == reference.texts && c.labels == reference.labels)
+            #expect(c.lineNumbers == reference.lineNumbers)
+            #expect(c.notices.first?.contains("read as UTF-16") == true && c.notices.first?.contains("tab-separated") == true)
+        }
+        // A lone surrogate is not UTF-16.
+        var units: [UInt8] = [0xFF, 0xFE]
+        for unit in "text\n".utf16 { units += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let broken = try file("broken.csv", bytes: units + [0x00, 0xD8, 0x41, 0x00])
+        #expect(throws: CorpusError.invalidUTF16(broken.path)) { try CorpusReader.read(broken) }
+    }
+
+    @Test("a spreadsheet, an archive or a compressed file is named for what it is, with what to do")
+    func binaryFiles() throws {
+        let cases: [(String, [UInt8], String)] = [
+            ("sheet.xlsx", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00], "is a zip archive (an .xlsx or .ods spreadsheet, or a zipped corpus)"),
+            ("old.xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0x00], "legacy Office file"),
+            ("tweets.csv.gz", [0x1F, 0x8B, 0x08, 0x00], "gzip-compressed data, not a text corpus; decompress it first (gunzip)"),
+            ("emb.npy", [0x93] + Array("NUMPY".utf8) + [0x01, 0x00], "a NumPy .npy array"),
+            ("paper.pdf", Array("%PDF-1.7\n".utf8), "a PDF document"),
+        ]
+        for (name, bytes, message) in cases {
+            let url = try file(name, bytes: bytes + Array(repeating: 0x41, count: 20))
+            do { _ = try CorpusReader.read(url); Issue.record("\(name) was read") } catch {
+                #expect("\(error)".hasPrefix(url.path + ": this is "))
+                #expect("\(error)".contains(message))
+                #expect(!"\(error)".contains("\n"))
+            }
+        }
+    }
+
     @Test("TSV by extension and by sniffing; JSON Lines; plain text with a labels file")
     func otherFormats() throws {
         let tsv = try file("a.tsv", "label\ttext\nx\tone, two\ny\tthree\n")
