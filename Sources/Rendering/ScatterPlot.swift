@@ -132,7 +132,10 @@ public enum ScatterPlot {
         let frames = panels.map { sharedFrame.outsideCount == 0 ? sharedFrame : sharedFrame.counting(xs: $0.x, ys: $0.y) }
         let theme = configuration.theme
         let density = usesDensity(pointCount: n, configuration: configuration)
-        let side = Float(min(configuration.width, configuration.height ?? configuration.width)) * 0.8
+        // Text, margins and point size are relative to the reference height; a fitted height
+        // (configuration.height nil) then only cuts the empty bands of the square layout.
+        let width = configuration.width, reference = configuration.height ?? width
+        let side = Float(min(width, reference)) * 0.8
         let radius = (configuration.pointSize ?? automaticPointDiameter(pointCount: n, plotSide: side)) / 2
         let alpha = configuration.alpha ?? automaticAlpha(pointCount: n)
 
@@ -156,9 +159,6 @@ public enum ScatterPlot {
             }
             entryLists.append(entries)
         }
-        // Text, margins and point size are relative to the reference height; a fitted height
-        // (configuration.height nil) then only cuts the empty bands of the square layout.
-        let width = configuration.width, reference = configuration.height ?? width
         let provisional = panels.indices.map { i in
             PlotLayout.make(width: width, height: reference, title: configuration.title,
                             subtitle: subtitles[i], entries: entryLists[i], frame: frames[i], pointRadius: radius)
