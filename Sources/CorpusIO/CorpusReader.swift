@@ -306,8 +306,11 @@ public enum CorpusReader {
     /// One label per line; numeric labels are mapped to names through a `mapping.txt` beside the
     /// file (tweet_eval: `0<TAB>negative`) when there is one.
     static func readLabelsFile(_ url: URL) throws -> [String] {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw FileManager.default.fileExists(atPath: url.path) ? CorpusError.invalidUTF8(url.path, line: 1) : CorpusError.missingFile(url.path)
+        guard let data = try? Data(contentsOf: url) else { throw CorpusError.missingFile(url.path) }
+        let utf16 = utf16Encoding(data)
+        // Foundation drops a UTF-8 byte-order mark itself.
+        guard let text = utf16.map({ String(data: data.dropFirst(2), encoding: $0.encoding) }) ?? String(data: data, encoding: .utf8) else {
+            throw utf16 == nil ? CorpusError.invalidUTF8(url.path, line: 1) : CorpusError.invalidUTF16(url.path)
         }
         var lines = text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         if lines.last == "" { lines.removeLast() }

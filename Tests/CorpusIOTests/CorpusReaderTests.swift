@@ -65,6 +65,13 @@ struct CorpusReaderTests {
             #expect(c.lineNumbers == reference.lineNumbers)
             #expect(c.notices.first?.contains("read as UTF-16") == true && c.notices.first?.contains("tab-separated") == true)
         }
+        // A labels file beside a plain-text corpus: UTF-16, or UTF-8 with a byte-order mark.
+        let texts = try file("docs.txt", "alpha\nbeta\n")
+        for (name, bytes) in [("l16.txt", [UInt8]([0xFF, 0xFE]) + [UInt8](try #require("négatif\npos\n".data(using: .utf16LittleEndian)))),
+                              ("l8.txt", [0xEF, 0xBB, 0xBF] + Array("négatif\npos\n".utf8))] {
+            let c = try CorpusReader.read(texts, options: .init(labelsFile: try file(name, bytes: bytes)))
+            #expect(c.labels == ["négatif", "pos"])
+        }
         // A lone surrogate is not UTF-16.
         var units: [UInt8] = [0xFF, 0xFE]
         for unit in "text\n".utf16 { units += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
