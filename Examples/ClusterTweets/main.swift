@@ -18,7 +18,7 @@ do {
     configuration.outputs = try OutputPlan.resolve(input: input, plots: [folder.appendingPathComponent("\(stem)-panels.png")],
                                                    coordinates: folder.appendingPathComponent("\(stem)-coordinates.csv"), html: nil)
     configuration.panels = [.label, .cluster]
-    configuration.plot = PlotConfiguration(width: 1200, height: 1200, theme: .fire)
+    configuration.plot = PlotConfiguration(width: 1200, theme: .fire)   // as tall as the map needs
     let result = try Pipeline(configuration: configuration).run()
     print(result.diagnostics.summary)
     for file in result.filesWritten { print("wrote \(file.path)") }

@@ -38,7 +38,7 @@ do {
     let x = (0..<layout.coordinates.rows).map { layout.coordinates[$0, 0] }
     let y = (0..<layout.coordinates.rows).map { layout.coordinates[$0, 1] }
     let data = ScatterData(x: x, y: y, clusters: kmeans.labels.map(Int.init))
-    let image = try ScatterPlot.render(data, configuration: PlotConfiguration(width: 1000, height: 1000, title: corpus.name))
+    let image = try ScatterPlot.render(data, configuration: PlotConfiguration(width: 1000, title: corpus.name))
     try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
     try PNGEncoder.write(image, to: output)
     print("wrote \(output.path)")
