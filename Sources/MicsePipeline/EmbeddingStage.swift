@@ -44,13 +44,14 @@ public struct EmbeddingStage {
 
     /// Resolves the model (`explicit`, `$MICSE_MODEL`, the Hugging Face cache, the bundled
     /// default) without loading its weights.
-    public init(model: String?, pooling: Pooling?, normalize: Bool?, maxLength: Int, batchTokenBudget: Int = 2048,
+    /// `maxLength` nil: the model's own (`ModelDirectory.defaultMaxLength`).
+    public init(model: String?, pooling: Pooling?, normalize: Bool?, maxLength: Int?, batchTokenBudget: Int = 2048,
                 maxBatchSize: Int = 256, threads: Int? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         resolved = try ModelResolver.resolve(explicit: model, environment: environment)
         let directory = resolved.directory
         options = EncoderOptions(pooling: pooling ?? directory.defaultPooling, normalize: normalize ?? directory.normalizesEmbeddings,
-                                 maxLength: maxLength, batchTokenBudget: batchTokenBudget, maxBatchSize: maxBatchSize,
+                                 maxLength: maxLength ?? directory.defaultMaxLength, batchTokenBudget: batchTokenBudget, maxBatchSize: maxBatchSize,
                                  threadCount: threads)
         try options.validate()
     }

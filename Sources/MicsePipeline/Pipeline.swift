@@ -179,7 +179,7 @@ public struct Pipeline {
                          labelColumn: corpus.labelColumnName),
             model: embedding.map { e in
                 .init(name: e.model.directory.name, path: e.model.directory.url.path, source: e.model.source.rawValue, identity: e.identity,
-                      pooling: e.options.pooling.rawValue, normalize: e.options.normalize, maxLength: config.maxLength, dimension: e.embeddings.columns)
+                      pooling: e.options.pooling.rawValue, normalize: e.options.normalize, maxLength: e.options.maxLength, dimension: e.embeddings.columns)
             },
             embeddingsFile: config.embeddingsFile?.path, embeddingCache: embedding?.cachePath,
             configuration: describe(config, umap: layout, kmeans: kmeansConfig),
@@ -206,7 +206,7 @@ public struct Pipeline {
             "kmeans.algorithm": kmeans.algorithm.rawValue, "kmeans.space": c.clusterSpace.rawValue,
             "plot.theme": c.plot.theme.rawValue, "plot.width": String(c.plot.width), "plot.height": c.plot.height.map(String.init) ?? "auto",
             "plot.seed": String(c.plot.seed), "plot.density": c.plot.density.rawValue,
-            "embed.maxLength": String(c.maxLength), "embed.cache": String(c.useCache),
+            "embed.maxLength": c.maxLength.map(String.init) ?? "model", "embed.cache": String(c.useCache),
         ]
         if let p = c.pooling { d["embed.pooling"] = p.rawValue }
         if let n = c.normalize { d["embed.normalize"] = String(n) }

@@ -39,7 +39,9 @@ public struct PipelineConfiguration: Sendable {
     /// sentence-transformers config for others).
     public var pooling: Pooling?
     public var normalize: Bool?
-    public var maxLength = 128
+    /// Tokens per text ([CLS] and [SEP] included); nil: the model's own (the sentence-transformers
+    /// `max_seq_length`, 256 for all-MiniLM-L6-v2; else 128).
+    public var maxLength: Int?
     public var batchTokenBudget = 2048
     public var useCache = true
     public var umap = UMAPConfiguration()

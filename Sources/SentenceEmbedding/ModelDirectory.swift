@@ -31,6 +31,9 @@ public struct ModelDirectory: Sendable {
     public let normalizesEmbeddings: Bool
     /// `max_seq_length` from `sentence_bert_config.json` (256 for all-MiniLM-L6-v2), if present.
     public let maxSequenceLength: Int?
+    /// Tokens per text when none is asked for: the sentence-transformers `max_seq_length`, as its
+    /// `encode` truncates, else 128 (`EncoderOptions`' default; miCSE has no sentence-transformers files).
+    public var defaultMaxLength: Int { maxSequenceLength ?? EncoderOptions().maxLength }
 
     /// Opens and validates `url`.
     /// - Parameter name: the display name (defaults to the directory's last path component).

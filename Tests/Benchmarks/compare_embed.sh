@@ -42,8 +42,9 @@ run_pair() {  # name model pooling limit python-steps...  (PY_MODEL: another fol
   "$PYTHON" "$SHARED/bench/bench_embed.py" --csv "$CSV" --model "${PY_MODEL:-$model}" --pooling "$pooling" --limit "$limit" \
     --runs "$RUNS" --threads 2 --only "$@" --out "$OUT/$name-py" > "$OUT/$name-py.json"
   echo "== $name: micse-cluster bench embed" >&2
+  # --max-length 128: bench_embed.py's truncation (for MiniLM ours would otherwise be 256, sentence-transformers' own).
   "$BIN" bench embed --csv "$CSV" --model "$model" --pooling "$pooling" --limit "$limit" --runs "$RUNS" \
-    --threads 2 --output "$OUT/$name-ours.npy" > "$OUT/$name-swift.json"
+    --max-length 128 --threads 2 --output "$OUT/$name-ours.npy" > "$OUT/$name-swift.json"
 }
 
 run_pair minilm "$MINILM" mean "$LIMIT" sgemm st unsorted sorted

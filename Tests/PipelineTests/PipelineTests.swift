@@ -115,6 +115,14 @@ struct PipelineTests {
         #expect(result.manifest.stages.first { $0.name == "kmeans" }?.detail?.hasPrefix("k=3 (auto) on the") == true)
     }
 
+    @Test("tokens per text: the model's sentence-transformers max_seq_length unless given (skipped without the bundled model)")
+    func maxLengthDefault() throws {
+        let model = "/root/.cache/micse-cluster/models/all-MiniLM-L6-v2"
+        guard FileManager.default.fileExists(atPath: model) else { return }
+        #expect(try EmbeddingStage(model: model, pooling: nil, normalize: nil, maxLength: nil).options.maxLength == 256)
+        #expect(try EmbeddingStage(model: model, pooling: nil, normalize: nil, maxLength: 64).options.maxLength == 64)
+    }
+
     @Test("the same seed gives the same coordinates and clusters")
     func reproducible() throws {
         let dir = try makeTemporaryDirectory("pipeline")

@@ -141,7 +141,7 @@ struct ModelDirectoryTests {
     func pooling() throws {
         let plain = try ModelDirectory(url: ModelFixtures.directory("tiny-bert-safetensors"))
         #expect(plain.defaultPooling == .cls && !plain.normalizesEmbeddings && plain.lowercasesInput)
-        #expect(plain.vocabularyURL != nil && plain.maxSequenceLength == nil)
+        #expect(plain.vocabularyURL != nil && plain.maxSequenceLength == nil && plain.defaultMaxLength == 128)
         let st = try ModelDirectory(url: ModelFixtures.directory("tiny-bert-sentence-transformers"))
         #expect(st.defaultPooling == .mean && st.normalizesEmbeddings)
     }
@@ -152,6 +152,7 @@ struct ModelDirectoryTests {
         guard FileManager.default.fileExists(atPath: url.path) else { return }
         let model = try ModelDirectory(url: url)
         #expect(model.defaultPooling == .mean && model.normalizesEmbeddings && model.maxSequenceLength == 256)
+        #expect(model.defaultMaxLength == 256)   // as sentence-transformers' encode truncates
         #expect(model.configuration.hiddenSize == 384 && model.tokenizerJSONURL != nil)
     }
 

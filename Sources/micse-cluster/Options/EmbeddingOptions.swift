@@ -16,8 +16,9 @@ struct EmbeddingOptions: ParsableArguments {
                                discussion: "Default: what the model's sentence-transformers files say (mean for all-MiniLM-L6-v2), else cls (miCSE)."))
     var pooling: Pooling?
 
-    @Option(help: "Tokens per text, [CLS] and [SEP] included; longer texts are truncated and counted.")
-    var maxLength = 128
+    @Option(help: ArgumentHelp("Tokens per text, [CLS] and [SEP] included; longer texts are truncated and counted.",
+                               discussion: "Default: the model's sentence-transformers max_seq_length, as its encode truncates (256 for all-MiniLM-L6-v2), else 128."))
+    var maxLength: Int?
 
     @Option(help: "Texts per batch at most.")
     var batchSize = 256
@@ -33,7 +34,7 @@ struct EmbeddingOptions: ParsableArguments {
     var noCache = false
 
     func validate() throws {
-        guard maxLength >= 2 else { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
+        if let maxLength, maxLength < 2 { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1; got \(batchSize).") }
         guard batchTokens >= 1 else { throw ValidationError("--batch-tokens must be at least 1; got \(batchTokens).") }
     }
@@ -43,7 +44,7 @@ struct EmbeddingOptions: ParsableArguments {
 
     /// The encoder configuration for `model` (its own pooling unless --pooling is given).
     func encoderOptions(for model: ModelDirectory, threads: Int?) -> EncoderOptions {
-        EncoderOptions(pooling: pooling ?? model.defaultPooling, normalize: normalize, maxLength: maxLength,
+        EncoderOptions(pooling: pooling ?? model.defaultPooling, normalize: normalize, maxLength: maxLength ?? model.defaultMaxLength,
                        batchTokenBudget: batchTokens, maxBatchSize: batchSize, threadCount: threads)
     }
 }
