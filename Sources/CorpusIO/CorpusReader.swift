@@ -24,7 +24,7 @@ public enum CorpusReader {
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
             throw CorpusError.unreadable(path, reason: FileManager.default.isReadableFile(atPath: path) ? error.localizedDescription : "permission denied")
         }
-        if let format = binaryFormats.first(where: { data.starts(with: $0.magic) }) {
+        if let format = binaryFormats.first(where: { $0.matches(data) }) {
             throw CorpusError.notText(path, what: format.what, advice: format.advice)
         }
         var encodingNotice: String?
@@ -70,18 +70,39 @@ public enum CorpusReader {
         return corpus
     }
 
-    /// Files that are not text, by their first bytes (magic numbers), with what to do instead.
-    static let binaryFormats: [(magic: [UInt8], what: String, advice: String)] = [
-        ([0x50, 0x4B, 0x03, 0x04], "a zip archive (an .xlsx or .ods spreadsheet, or a zipped corpus)",
-         "save the sheet as CSV UTF-8, or unzip the corpus, and pass that file"),
-        ([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "a legacy Office file (.xls)", "save the sheet as CSV UTF-8 and pass that file"),
-        ([0x1F, 0x8B], "gzip-compressed data", "decompress it first (gunzip)"),
-        ([0x42, 0x5A, 0x68], "bzip2-compressed data", "decompress it first (bunzip2)"),
-        ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz-compressed data", "decompress it first (unxz)"),
-        ([0x28, 0xB5, 0x2F, 0xFD], "zstd-compressed data", "decompress it first (unzstd)"),
-        ([0x50, 0x41, 0x52, 0x31], "a Parquet file", "export it as CSV or JSON Lines first"),
-        ([0x25, 0x50, 0x44, 0x46, 0x2D], "a PDF document", "extract its text first (one document per line, or a CSV)"),
-        ([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59], "a NumPy .npy array", "embeddings go to --embeddings, next to the corpus they belong to"),
+    /// How a file that is not text is recognised: its first bytes (nil: any byte) and, for formats
+    /// whose first bytes could begin a text, its last bytes too.
+    struct BinarySignature {
+        var prefix: [UInt8?]
+        var suffix: [UInt8] = []
+        var what: String
+        var advice: String
+
+        func matches(_ data: Data) -> Bool {
+            guard data.count >= prefix.count + suffix.count,
+                  zip(prefix, data.prefix(prefix.count)).allSatisfy({ $0.0 == nil || $0.0 == $0.1 }) else { return false }
+            return data.suffix(suffix.count).elementsEqual(suffix)
+        }
+    }
+
+    /// Files that are not text, by their magic numbers, with what to do instead.
+    static let binaryFormats: [BinarySignature] = [
+        .init(prefix: [0x50, 0x4B, 0x03, 0x04], what: "a zip archive (an .xlsx or .ods spreadsheet, or a zipped corpus)",
+              advice: "save the sheet as CSV UTF-8, or unzip the corpus, and pass that file"),
+        .init(prefix: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], what: "a legacy Office file (.xls)",
+              advice: "save the sheet as CSV UTF-8 and pass that file"),
+        .init(prefix: [0x1F, 0x8B], what: "gzip-compressed data", advice: "decompress it first (gunzip)"),
+        // "BZh", the block size, then the first block's magic (the digits of π).
+        .init(prefix: [0x42, 0x5A, 0x68, nil, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59], what: "bzip2-compressed data",
+              advice: "decompress it first (bunzip2)"),
+        .init(prefix: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], what: "xz-compressed data", advice: "decompress it first (unxz)"),
+        .init(prefix: [0x28, 0xB5, 0x2F, 0xFD], what: "zstd-compressed data", advice: "decompress it first (unzstd)"),
+        .init(prefix: [0x50, 0x41, 0x52, 0x31], suffix: [0x50, 0x41, 0x52, 0x31], what: "a Parquet file",
+              advice: "export it as CSV or JSON Lines first"),
+        .init(prefix: [0x25, 0x50, 0x44, 0x46, 0x2D], what: "a PDF document",
+              advice: "extract its text first (one document per line, or a CSV)"),
+        .init(prefix: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59], what: "a NumPy .npy array",
+              advice: "embeddings go to --embeddings, next to the corpus they belong to"),
     ]
 
     /// The UTF-16 encoding announced by a byte-order mark (FF FE little-endian, FE FF big-endian;

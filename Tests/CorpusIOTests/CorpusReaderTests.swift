@@ -87,6 +87,7 @@ struct CorpusReaderTests {
             ("tweets.csv.gz", [0x1F, 0x8B, 0x08, 0x00], "gzip-compressed data, not a text corpus; decompress it first (gunzip)"),
             ("emb.npy", [0x93] + Array("NUMPY".utf8) + [0x01, 0x00], "a NumPy .npy array"),
             ("paper.pdf", Array("%PDF-1.7\n".utf8), "a PDF document"),
+            ("t.bz2", Array("BZh9".utf8) + [0x31, 0x41, 0x59, 0x26, 0x53, 0x59], "bzip2-compressed data"),
         ]
         for (name, bytes, message) in cases {
             let url = try file(name, bytes: bytes + Array(repeating: 0x41, count: 20))
@@ -96,6 +97,13 @@ struct CorpusReaderTests {
                 #expect(!"\(error)".contains("\n"))
             }
         }
+        // Texts that merely begin like a bzip2 or Parquet file are read.
+        let parquet = try file("p.bin", bytes: Array("PAR1 and PAR2,x\nsecond line,y\nPAR1".utf8) + [0x0A])
+        #expect(try CorpusReader.read(parquet, options: .init(format: .text)).texts.count == 3)
+        let parquetLike = try file("p.parquet", bytes: Array("PAR1".utf8) + [0, 1, 2] + Array("PAR1".utf8))
+        #expect(throws: CorpusError.self) { try CorpusReader.read(parquetLike) }
+        let bz = try file("bz.txt", "BZh9 is not a word\nbut this is a text\n")
+        #expect(try CorpusReader.read(bz).texts.count == 2)
     }
 
     @Test("TSV by extension and by sniffing; JSON Lines; plain text with a labels file")
