@@ -4,8 +4,15 @@ import LinearAlgebra
 import MicseSupport
 
 /// What identifies a set of sentence vectors: the model (weights + config), the tokenizer files, the options that
-/// change the vectors, and the texts. Two keys are equal exactly when the vectors may be reused.
+/// change the vectors, the texts, and the revision of the code that computes them. Two keys are equal exactly when
+/// the vectors may be reused.
 public struct EmbeddingCacheKey: Sendable, Equatable, Codable {
+    /// Revision of the tokenizer and encoder numerics. Bump it with any change that alters a bit of the vectors
+    /// (kernel order of operations, batching, tokenization), so that entries written by an older build are not
+    /// reused: their vectors differ in the last bits, and UMAP turns that into another layout. Revision 1:
+    /// 2026-12-05 (before, entries had no revision).
+    public static let currentEncoderRevision = 1
+    public var encoderRevision = EmbeddingCacheKey.currentEncoderRevision
     /// Display name of the model (not part of the identity; `modelIdentity` is).
     public var modelName: String
     /// `ModelDirectory.identityFingerprint()`: config.json and every weight file.
@@ -52,6 +59,7 @@ public struct EmbeddingCacheKey: Sendable, Equatable, Codable {
     /// The entry's file name stem: a fingerprint of every identity field (the name is only a label).
     public var entryName: String {
         var f = Fingerprint()
+        f.combine(encoderRevision)
         f.combine(modelIdentity); f.combine(tokenizerIdentity); f.combine(dimension); f.combine(pooling.rawValue)
         f.combine(maxLength); f.combine(normalize ? 1 : 0); f.combine(textsFingerprint); f.combine(count)
         return f.hexString

@@ -32,8 +32,10 @@ struct CacheTests {
             try cache.store(Self.vectors(), for: key)
             guard case .hit(let m) = cache.lookup(key) else { Issue.record("expected a hit"); return }
             #expect(m == Self.vectors())
+            var olderBuild = key
+            olderBuild.encoderRevision -= 1   // vectors an older encoder computed are not reused
             for other in [Self.key(pooling: .mean), Self.key(texts: ["first text", " ", Self.texts[2]]),
-                          Self.key(texts: Array(Self.texts.reversed())), Self.key(dimension: 8)] {
+                          Self.key(texts: Array(Self.texts.reversed())), Self.key(dimension: 8), olderBuild] {
                 guard case .miss = cache.lookup(other) else { Issue.record("\(other) should miss"); continue }
             }
         }
