@@ -46,10 +46,16 @@ public enum CorpusReader {
             encodingNotice = notice + ", tab-separated like Excel's 'Unicode Text' (--format text reads every line as a document)"
         }
         var corpus: Corpus
+        var delimiterNotice: String?
         switch format {
         case .csv, .tsv:
-            corpus = try data.withUnsafeBytes { try readDelimited($0, delimiter: format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t"),
-                                                                   url: url, format: format, options: options) }
+            var delimiter = format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")
+            if format == .csv, usesSemicolons(data) {
+                // Excel writes "CSV" with semicolons where the comma is the decimal separator.
+                delimiter = UInt8(ascii: ";")
+                delimiterNotice = "\(url.lastPathComponent): fields are separated by ';' (its header line has no comma)"
+            }
+            corpus = try data.withUnsafeBytes { try readDelimited($0, delimiter: delimiter, url: url, format: format, options: options) }
         case .jsonl:
             corpus = try data.withUnsafeBytes { try readJSONLines($0, url: url, options: options) }
         case .text:
@@ -59,6 +65,7 @@ public enum CorpusReader {
             throw CorpusError.noDocuments(path, skippedEmpty: corpus.skippedEmpty, skippedInvalid: corpus.skippedInvalid)
         }
         corpus.format = format
+        if let delimiterNotice { corpus.notices.insert(delimiterNotice, at: 0) }
         if let encodingNotice { corpus.notices.insert(encodingNotice, at: 0) }
         if let labels = corpus.labels, labels.allSatisfy(\.isEmpty) {
             // A label column with nothing in it: the corpus has no labels.
@@ -113,6 +120,13 @@ public enum CorpusReader {
         return nil
     }
 
+    /// Whether a CSV's header line (the first line) separates its fields with semicolons: it holds
+    /// a semicolon and no comma.
+    static func usesSemicolons(_ data: Data) -> Bool {
+        let header = data.prefix(64 * 1024).split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: true).first ?? Data()
+        return header.contains(UInt8(ascii: ";")) && !header.contains(UInt8(ascii: ","))
+    }
+
     /// The format from the extension, else from the first line.
     public static func sniffFormat(url: URL, data: Data) -> CorpusFormat {
         switch url.pathExtension.lowercased() {
@@ -125,13 +139,13 @@ public enum CorpusReader {
     }
 
     /// The format from the first line: JSON Lines when it starts with `{`, TSV when it holds a tab,
-    /// CSV when it holds a comma, else plain text.
+    /// CSV when it holds a comma or a semicolon, else plain text.
     static func sniffFormat(firstLineOf data: Data) -> CorpusFormat {
         let firstLine = data.prefix(64 * 1024).split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: true).first ?? Data()
         let line = String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         if line.hasPrefix("{") { return .jsonl }
         if line.contains("\t") { return .tsv }
-        if line.contains(",") { return .csv }
+        if line.contains(",") || line.contains(";") { return .csv }
         return .text
     }
 

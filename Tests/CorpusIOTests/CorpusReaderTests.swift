@@ -106,6 +106,20 @@ struct CorpusReaderTests {
         #expect(try CorpusReader.read(bz).texts.count == 2)
     }
 
+    @Test("a CSV whose header separates fields with semicolons (Excel in many locales) is read with ';', with a notice")
+    func semicolons() throws {
+        let content = "text;label\r\nhello there;a\r\n\"with; a semicolon, and a comma\";b\r\nplain, with comma;a\r\n"
+        for name in ["semi.csv", "semi"] {
+            let c = try CorpusReader.read(try file(name, content))
+            #expect(c.format == .csv && c.labelColumnName == "label")
+            #expect(c.texts == ["hello there", "with; a semicolon, and a comma", "plain, with comma"] && c.labels == ["a", "b", "a"])
+            #expect(c.notices.first?.contains("fields are separated by ';'") == true)
+        }
+        // A comma in the header keeps the comma, semicolons in texts or not.
+        let commas = try CorpusReader.read(try file("c.csv", "text,label\nfirst; part,a\n"))
+        #expect(commas.texts == ["first; part"] && commas.labels == ["a"] && commas.notices.isEmpty)
+    }
+
     @Test("TSV by extension and by sniffing; JSON Lines; plain text with a labels file")
     func otherFormats() throws {
         let tsv = try file("a.tsv", "label\ttext\nx\tone, two\ny\tthree\n")
