@@ -28,11 +28,10 @@ public enum CorpusReader {
             throw CorpusError.notText(path, what: format.what, advice: format.advice)
         }
         var encodingNotice: String?
-        if let utf16 = utf16Encoding(data) {
+        if let utf16 = try decodedUTF16(data, path: path) {
             // Excel's "Unicode Text" (and some Windows tools) write UTF-16 with a byte-order mark.
-            guard let text = String(data: data.dropFirst(2), encoding: utf16.encoding) else { throw CorpusError.invalidUTF16(path) }
-            data = Data(text.utf8)
-            encodingNotice = "\(url.lastPathComponent): read as UTF-16 (\(utf16.name), from its byte-order mark)"
+            data = Data(utf16.text.utf8)
+            encodingNotice = "\(url.lastPathComponent): read as UTF-16 (\(utf16.byteOrder), from its byte-order mark)"
         }
         let bomLength = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         guard data.count > bomLength,
@@ -112,18 +111,31 @@ public enum CorpusReader {
               advice: "embeddings go to --embeddings, next to the corpus they belong to"),
     ]
 
-    /// The UTF-16 encoding announced by a byte-order mark (FF FE little-endian, FE FF big-endian;
-    /// not FF FE 00 00, UTF-32).
-    static func utf16Encoding(_ data: Data) -> (encoding: String.Encoding, name: String)? {
-        if data.starts(with: [0xFF, 0xFE]), !data.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return (.utf16LittleEndian, "little-endian") }
-        if data.starts(with: [0xFE, 0xFF]) { return (.utf16BigEndian, "big-endian") }
-        return nil
+    /// The text of a file that starts with a UTF-16 byte-order mark (FF FE little-endian, FE FF
+    /// big-endian; not FF FE 00 00, UTF-32) and its byte order; nil without such a mark.
+    /// - Throws: `CorpusError.invalidUTF16` when the rest is not UTF-16.
+    static func decodedUTF16(_ data: Data, path: String) throws -> (text: String, byteOrder: String)? {
+        let encoding: String.Encoding, byteOrder: String
+        if data.starts(with: [0xFF, 0xFE]), !data.starts(with: [0xFF, 0xFE, 0x00, 0x00]) {
+            (encoding, byteOrder) = (.utf16LittleEndian, "little-endian")
+        } else if data.starts(with: [0xFE, 0xFF]) {
+            (encoding, byteOrder) = (.utf16BigEndian, "big-endian")
+        } else {
+            return nil
+        }
+        guard let text = String(data: data.dropFirst(2), encoding: encoding) else { throw CorpusError.invalidUTF16(path) }
+        return (text, byteOrder)
+    }
+
+    /// The first non-empty line (up to 64 KiB are searched for its end), without its LF.
+    static func firstLine(of data: Data) -> Data {
+        data.prefix(64 * 1024).split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: true).first ?? Data()
     }
 
     /// Whether a CSV's header line (the first line) separates its fields with semicolons: it holds
     /// a semicolon and no comma.
     static func usesSemicolons(_ data: Data) -> Bool {
-        let header = data.prefix(64 * 1024).split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: true).first ?? Data()
+        let header = firstLine(of: data)
         return header.contains(UInt8(ascii: ";")) && !header.contains(UInt8(ascii: ","))
     }
 
@@ -141,8 +153,7 @@ public enum CorpusReader {
     /// The format from the first line: JSON Lines when it starts with `{`, TSV when it holds a tab,
     /// CSV when it holds a comma or a semicolon, else plain text.
     static func sniffFormat(firstLineOf data: Data) -> CorpusFormat {
-        let firstLine = data.prefix(64 * 1024).split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: true).first ?? Data()
-        let line = String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let line = String(decoding: firstLine(of: data), as: UTF8.self).trimmingCharacters(in: .whitespaces)
         if line.hasPrefix("{") { return .jsonl }
         if line.contains("\t") { return .tsv }
         if line.contains(",") || line.contains(";") { return .csv }
@@ -342,10 +353,9 @@ public enum CorpusReader {
     /// file (tweet_eval: `0<TAB>negative`) when there is one.
     static func readLabelsFile(_ url: URL) throws -> [String] {
         guard let data = try? Data(contentsOf: url) else { throw CorpusError.missingFile(url.path) }
-        let utf16 = utf16Encoding(data)
         // Foundation drops a UTF-8 byte-order mark itself.
-        guard let text = utf16.map({ String(data: data.dropFirst(2), encoding: $0.encoding) }) ?? String(data: data, encoding: .utf8) else {
-            throw utf16 == nil ? CorpusError.invalidUTF8(url.path, line: 1) : CorpusError.invalidUTF16(url.path)
+        guard let text = try decodedUTF16(data, path: url.path)?.text ?? String(data: data, encoding: .utf8) else {
+            throw CorpusError.invalidUTF8(url.path, line: 1)
         }
         var lines = text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         if lines.last == "" { lines.removeLast() }
