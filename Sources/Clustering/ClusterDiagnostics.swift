@@ -109,11 +109,12 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
     public var summary: String {
         func f(_ v: Double?) -> String { v.map(Self.formatScore) ?? "n/a" }
         var lines = ["k-means: \(clusterCount) clusters of \(pointCount) points (\(dimension)-D), inertia \(String(format: "%.6g", inertia)), "
-                     + "\(iterations) iteration\(iterations == 1 ? "" : "s"), best of \(initCount) restarts, \(String(format: "%.3f", seconds)) s"]
+                     + "\(iterations) iteration\(iterations == 1 ? "" : "s"), best of \(initCount) restart\(initCount == 1 ? "" : "s"), \(String(format: "%.3f", seconds)) s"]
         lines.append("sizes: " + clusterSizes.map(String.init).joined(separator: " "))
         lines.append("silhouette (\(silhouetteSampleSize) points): \(f(silhouette))"
                      + (adjustedRandIndex != nil ? ", ARI \(f(adjustedRandIndex)), NMI \(f(normalizedMutualInformation))" : "")
-                     + (labeledCount.map { $0 < pointCount ? " (on the \($0) labelled points)" : "" } ?? ""))
+                     + (labeledCount.map { $0 == 0 ? " (no point has a label: no ARI or NMI)"
+                                                : $0 < pointCount ? " (on the \($0) labelled points)" : "" } ?? ""))
         if let composition {
             for c in composition {
                 let top = c.labels.prefix(3).map { "\($0.label) \(Int((Double($0.count) / Double(max(1, c.size)) * 100).rounded()))%" }

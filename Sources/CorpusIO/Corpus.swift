@@ -91,6 +91,8 @@ public enum CorpusError: UserFacingError, Equatable {
     case unterminatedQuote(String, line: Int)
     case invalidUTF8(String, line: Int)
     case tooFewFields(String, line: Int, found: Int, needed: Int)
+    case tooManyFields(String, line: Int, found: Int, header: Int, hint: String)
+    case labelsFileNeedsText(String, labels: String, format: String)
     case badJSON(String, line: Int, reason: String)
     case labelCountMismatch(String, labels: Int, texts: Int)
     /// A file that is not text at all: `what` it is and what to do (`CorpusReader.binaryFormats`).
@@ -112,6 +114,11 @@ public enum CorpusError: UserFacingError, Equatable {
         case .unterminatedQuote(let p, let l): return "\(p):\(l): unterminated quoted field (the quote opened on line \(l) is never closed)"
         case .invalidUTF8(let p, let l): return "\(p):\(l): invalid UTF-8 (re-encode the file as UTF-8, or pass --skip-invalid to skip such rows)"
         case .tooFewFields(let p, let l, let f, let n): return "\(p):\(l): row has \(f) field\(f == 1 ? "" : "s"), needs at least \(n)"
+        case .tooManyFields(let p, let l, let f, let h, let hint):
+            return "\(p):\(l): row has \(f) fields, the header has \(h); \(hint)"
+        case .labelsFileNeedsText(let p, let l, let f):
+            return "--labels \(l) is for a plain-text corpus (one document per line); \(p) is read as \(f), "
+                + "whose labels come from a column (--label-column), or pass --format text"
         case .badJSON(let p, let l, let r): return "\(p):\(l): \(r)"
         case .labelCountMismatch(let p, let l, let t): return "\(p): \(l) labels for \(t) texts (one label per line expected)"
         case .notText(let p, let what, let advice): return "\(p): this is \(what), not a text corpus; \(advice)"

@@ -22,7 +22,11 @@ public enum CorpusReader {
         guard !isDirectory.boolValue else { throw CorpusError.isDirectory(path) }
         var data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw CorpusError.unreadable(path, reason: FileManager.default.isReadableFile(atPath: path) ? error.localizedDescription : "permission denied")
+            // Not a regular file (a pipe such as /dev/stdin, a device): read it through.
+            guard let handle = try? FileHandle(forReadingFrom: url), let bytes = try? handle.readToEnd() ?? Data() else {
+                throw CorpusError.unreadable(path, reason: FileManager.default.isReadableFile(atPath: path) ? error.localizedDescription : "permission denied")
+            }
+            data = bytes
         }
         if let format = binaryFormats.first(where: { $0.matches(data) }) {
             throw CorpusError.notText(path, what: format.what, advice: format.advice)
@@ -44,15 +48,20 @@ public enum CorpusReader {
             format = .tsv
             encodingNotice = notice + ", tab-separated like Excel's 'Unicode Text' (--format text reads every line as a document)"
         }
+        if let labelsFile = options.labelsFile, format != .text {
+            throw CorpusError.labelsFileNeedsText(path, labels: labelsFile.path, format: format.rawValue)
+        }
         var corpus: Corpus
         var delimiterNotice: String?
         switch format {
         case .csv, .tsv:
             var delimiter = format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")
-            if format == .csv, usesSemicolons(data) {
-                // Excel writes "CSV" with semicolons where the comma is the decimal separator.
-                delimiter = UInt8(ascii: ";")
-                delimiterNotice = "\(url.lastPathComponent): fields are separated by ';' (its header line has no comma)"
+            if format == .csv, let separator = csvSeparatorOtherThanComma(data) {
+                // Excel writes "CSV" with semicolons where the comma is the decimal separator; some
+                // tools write tab-separated tables under a .csv name.
+                delimiter = separator
+                let name = separator == UInt8(ascii: ";") ? "';'" : "tabs"
+                delimiterNotice = "\(url.lastPathComponent): fields are separated by \(name) (its header line has no comma)"
             }
             corpus = try data.withUnsafeBytes { try readDelimited($0, delimiter: delimiter, url: url, format: format, options: options) }
         case .jsonl:
@@ -116,15 +125,34 @@ public enum CorpusReader {
     /// - Throws: `CorpusError.invalidUTF16` when the rest is not UTF-16.
     static func decodedUTF16(_ data: Data, path: String) throws -> (text: String, byteOrder: String)? {
         let encoding: String.Encoding, byteOrder: String
+        var bomLength = 2
         if data.starts(with: [0xFF, 0xFE]), !data.starts(with: [0xFF, 0xFE, 0x00, 0x00]) {
             (encoding, byteOrder) = (.utf16LittleEndian, "little-endian")
         } else if data.starts(with: [0xFE, 0xFF]) {
             (encoding, byteOrder) = (.utf16BigEndian, "big-endian")
+        } else if let zeroHalf = zeroByteHalf(data) {
+            // No byte-order mark, but the zero high bytes of Latin text give the order away.
+            bomLength = 0
+            (encoding, byteOrder) = zeroHalf == 1 ? (.utf16LittleEndian, "little-endian, without a byte-order mark")
+                                                  : (.utf16BigEndian, "big-endian, without a byte-order mark")
         } else {
             return nil
         }
-        guard let text = String(data: data.dropFirst(2), encoding: encoding) else { throw CorpusError.invalidUTF16(path) }
+        guard let text = String(data: data.dropFirst(bomLength), encoding: encoding) else { throw CorpusError.invalidUTF16(path) }
         return (text, byteOrder)
+    }
+
+    /// For text that looks like UTF-16 without a byte-order mark: which half of the byte pairs
+    /// (0: even offsets, big-endian; 1: odd offsets, little-endian) is nearly all zero in the first
+    /// 4 KiB while the other half is not. UTF-8 text has no zero bytes at all.
+    static func zeroByteHalf(_ data: Data) -> Int? {
+        let sample = Array(data.prefix(4096))
+        guard sample.count >= 8 else { return nil }
+        var zeros = [0, 0]
+        for (i, b) in sample.enumerated() where b == 0 { zeros[i & 1] += 1 }
+        let pairs = sample.count / 2
+        for half in 0...1 where zeros[half] * 10 >= pairs * 9 && zeros[1 - half] * 10 < pairs { return half }
+        return nil
     }
 
     /// The first non-empty line (up to 64 KiB are searched for its end), without its LF.
@@ -132,11 +160,15 @@ public enum CorpusReader {
         data.prefix(64 * 1024).split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: true).first ?? Data()
     }
 
-    /// Whether a CSV's header line (the first line) separates its fields with semicolons: it holds
-    /// a semicolon and no comma.
-    static func usesSemicolons(_ data: Data) -> Bool {
+    /// The separator of a `.csv` file whose header line (the first line) has no comma: a tab (a
+    /// tab-separated file saved as .csv), else a semicolon (Excel's CSV where the comma is the
+    /// decimal separator); nil when the header has a comma or neither.
+    static func csvSeparatorOtherThanComma(_ data: Data) -> UInt8? {
         let header = firstLine(of: data)
-        return header.contains(UInt8(ascii: ";")) && !header.contains(UInt8(ascii: ","))
+        guard !header.contains(UInt8(ascii: ",")) else { return nil }
+        if header.contains(UInt8(ascii: "\t")) { return UInt8(ascii: "\t") }
+        if header.contains(UInt8(ascii: ";")) { return UInt8(ascii: ";") }
+        return nil
     }
 
     /// The format from the extension, else from the first line.
@@ -197,6 +229,15 @@ public enum CorpusReader {
             recordNumber += 1
             guard r.fields.count >= needed else {
                 throw CorpusError.tooFewFields(path, line: r.line, found: r.fields.count, needed: needed)
+            }
+            // More fields than the header: an unquoted separator inside a text, or another separator
+            // than the file's; the fields would shift and a label be lost. Empty extra fields (a
+            // trailing separator) are harmless.
+            if r.fields.count > names.count,
+               r.fields[names.count...].indices.contains(where: { !r.fields[$0].isEmpty || r.quoted[$0] }) {
+                let hint = names.count == 1 ? "if each line is one document, pass --format text"
+                    : "quote a field that holds the separator"
+                throw CorpusError.tooManyFields(path, line: r.line, found: r.fields.count, header: names.count, hint: hint)
             }
             guard let text = parser.string(r.fields[textIndex], quoted: r.quoted[textIndex]),
                   let label = labelIndex.map({ parser.string(r.fields[$0], quoted: r.quoted[$0]) }) ?? Optional("") else {
@@ -357,17 +398,24 @@ public enum CorpusReader {
         guard let text = try decodedUTF16(data, path: url.path)?.text ?? String(data: data, encoding: .utf8) else {
             throw CorpusError.invalidUTF8(url.path, line: 1)
         }
-        var lines = text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        if lines.last == "" { lines.removeLast() }
+        var lines = Self.lines(of: text).map { $0.trimmingCharacters(in: .whitespaces) }
         let mappingURL = url.deletingLastPathComponent().appendingPathComponent("mapping.txt")
         if let mapping = try? String(contentsOf: mappingURL, encoding: .utf8) {
             var names: [String: String] = [:]
-            for line in mapping.split(separator: "\n") {
+            for line in Self.lines(of: mapping) {
                 let parts = line.split(separator: "\t", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 if parts.count == 2 { names[parts[0]] = parts[1] }
             }
             lines = lines.map { names[$0] ?? $0 }
         }
+        return lines
+    }
+
+    /// The lines of `text`, split at LF or CRLF (a Swift `Character` "\r\n" is one character, so
+    /// splitting at "\n" alone would not split Windows line ends); no final empty line.
+    public static func lines(of text: String) -> [String] {
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
+        if lines.last == "" { lines.removeLast() }
         return lines
     }
 

@@ -49,7 +49,9 @@ public enum HTMLMapWriter {
         try document.validate()
         let textBytes = document.texts.reduce(0) { $0 + $1.utf8.count + 3 }
         var out = ScriptSafeJSONWriter(reservingCapacity: textBytes + document.pointCount * 16 + 64 * 1024)
-        out.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        let background = try HexColor(document.background, context: "background colour")
+        out.raw(background.isDark ? "<!DOCTYPE html>\n<html lang=\"en\" data-theme=\"dark\">\n" : "<!DOCTYPE html>\n<html lang=\"en\">\n")
+        out.raw("<head>\n<meta charset=\"utf-8\">\n")
         out.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"")
         out.ascii(contentSecurityPolicy)
         out.raw("\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -78,6 +80,7 @@ public enum HTMLMapWriter {
         out.key("subtitle"); out.string(document.subtitle); out.raw(",")
         out.key("count"); out.ascii(String(n)); out.raw(",")
         // Validated already, so the fallback is never used.
+        out.key("background"); out.string((try? HexColor(document.background, context: ""))?.normalized ?? "#ffffff"); out.raw(",")
         out.key("defaultColor"); out.string((try? HexColor(document.defaultColor, context: ""))?.normalized ?? "#4c72b0"); out.raw(",")
         var xy = [Float](repeating: 0, count: 2 * n)
         for i in 0..<n { xy[2 * i] = document.x[i]; xy[2 * i + 1] = document.y[i] }

@@ -64,10 +64,13 @@ public struct MapDocument: Sendable, Equatable {
     /// What the page shows first and on "Reset view": e.g. the PNG's frame, which leaves out a few
     /// far-off points that would shrink the map (see Rendering's `PlotFrame`). `nil` fits every point.
     public var initialView: MapViewport?
+    /// Page background behind the points (`#rrggbb`), the plot theme's; a dark one gives the page
+    /// its dark style (text, panels, controls).
+    public var background: String
 
     public init(title: String, subtitle: String = "", x: [Float], y: [Float], texts: [String], ids: [Int]? = nil,
                 labels: MapColoring? = nil, clusters: MapColoring? = nil, defaultColor: String = "#4c72b0",
-                initialView: MapViewport? = nil) {
+                initialView: MapViewport? = nil, background: String = "#ffffff") {
         self.title = title
         self.subtitle = subtitle
         self.x = x
@@ -78,6 +81,7 @@ public struct MapDocument: Sendable, Equatable {
         self.clusters = clusters
         self.defaultColor = defaultColor
         self.initialView = initialView
+        self.background = background
     }
 
     /// The number of points.
@@ -95,6 +99,7 @@ public struct MapDocument: Sendable, Equatable {
             throw InteractiveMapError.nonFiniteCoordinate(point: i, id: ids?[i] ?? i)
         }
         _ = try HexColor(defaultColor, context: "default colour")
+        _ = try HexColor(background, context: "background colour")
         if let v = initialView {
             let finite = [v.minX, v.maxX, v.minY, v.maxY].allSatisfy(\.isFinite)
             guard finite, v.minX <= v.maxX, v.minY <= v.maxY, (0...n).contains(v.outsideCount) else {
@@ -135,6 +140,13 @@ struct HexColor: Equatable {
             throw InteractiveMapError.invalidColor(context: context, value: text)
         }
         normalized = "#" + (digits.count == 3 ? digits.map { "\($0)\($0)" }.joined() : String(digits))
+    }
+
+    /// Whether light text reads better on this colour (Rec. 709 luma of the sRGB values below one half).
+    var isDark: Bool {
+        let v = Int(normalized.dropFirst(), radix: 16) ?? 0xFFFFFF
+        let luma = 0.2126 * Double((v >> 16) & 255) + 0.7152 * Double((v >> 8) & 255) + 0.0722 * Double(v & 255)
+        return luma < 128
     }
 }
 

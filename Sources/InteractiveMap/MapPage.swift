@@ -18,53 +18,55 @@
 enum MapPage {
     /// The stylesheet (allowed by `style-src 'unsafe-inline'`).
     static let style = ##"""
+:root{--fg:#1d1d1f;--bg:#fff;--muted:#5f5f5f;--line:#ddd;--input-line:#bbb;--button:#f7f7f7;--button-line:#ccc;--pressed:#e3ecfa;--pressed-line:#7a9cd3;--hover:#f0f0f0;--tip:rgba(255,255,255,.96);--veil:rgba(255,255,255,.85);--error-bg:#fde2e1;--error-fg:#8a1c17}
+:root[data-theme=dark]{color-scheme:dark;--fg:#ededed;--bg:#15171c;--muted:#a3a3a3;--line:#33363d;--input-line:#555a63;--button:#23262d;--button-line:#444851;--pressed:#2b3a55;--pressed-line:#5a7bb5;--hover:#262a31;--tip:rgba(32,35,42,.96);--veil:rgba(21,23,28,.85);--error-bg:#4a1e1c;--error-fg:#ffb4ab}
 *{box-sizing:border-box}
 html,body{margin:0;height:100%}
-body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#1d1d1f;background:#fff;display:flex;flex-direction:column}
-header{padding:8px 14px;border-bottom:1px solid #ddd}
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:var(--fg);background:var(--bg);display:flex;flex-direction:column}
+header{padding:8px 14px;border-bottom:1px solid var(--line)}
 header h1{font-size:17px;margin:0;font-weight:600}
-header p{margin:2px 0 0;color:#555;font-size:13px}
+header p{margin:2px 0 0;color:var(--muted);font-size:13px}
 main{flex:1;display:flex;min-height:0}
 #canvas-box{flex:1;position:relative;min-width:0;overflow:hidden}
 #map{display:block;touch-action:none;cursor:crosshair}
 #map.dragging{cursor:grabbing}
-#empty{position:absolute;inset:0;display:flex;align-items:center;justify-content:center;color:#777;font-size:18px}
+#empty{position:absolute;inset:0;display:flex;align-items:center;justify-content:center;color:var(--muted);font-size:18px}
 #empty[hidden]{display:none}
-#status{position:absolute;left:8px;bottom:6px;background:rgba(255,255,255,.85);padding:2px 6px;border-radius:4px;color:#444;font-size:12px}
+#status{position:absolute;left:8px;bottom:6px;background:var(--veil);padding:2px 6px;border-radius:4px;color:var(--muted);font-size:12px}
 #reset-view{position:absolute;right:8px;top:8px}
-#tip{position:absolute;max-width:320px;pointer-events:none;background:rgba(255,255,255,.96);border:1px solid #bbb;border-radius:5px;padding:5px 7px;font-size:12px;box-shadow:0 2px 6px rgba(0,0,0,.15);white-space:pre-wrap;overflow-wrap:anywhere}
+#tip{position:absolute;max-width:320px;pointer-events:none;background:var(--tip);border:1px solid var(--input-line);border-radius:5px;padding:5px 7px;font-size:12px;box-shadow:0 2px 6px rgba(0,0,0,.15);white-space:pre-wrap;overflow-wrap:anywhere}
 #tip[hidden]{display:none}
-#tip .meta{color:#666;display:block;margin-bottom:2px}
-aside{width:360px;border-left:1px solid #ddd;overflow:auto;padding:10px 12px;display:flex;flex-direction:column;gap:12px}
-aside h2{font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:#666;margin:0 0 4px}
-button{font:inherit;border:1px solid #ccc;background:#f7f7f7;border-radius:4px;padding:2px 8px;cursor:pointer}
-button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
-#search{width:100%;font:inherit;padding:5px 8px;border:1px solid #bbb;border-radius:4px}
-#search-count{color:#444;font-size:12px;margin-top:4px;min-height:1em}
+#tip .meta{color:var(--muted);display:block;margin-bottom:2px}
+aside{width:360px;border-left:1px solid var(--line);overflow:auto;padding:10px 12px;display:flex;flex-direction:column;gap:12px}
+aside h2{font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin:0 0 4px}
+button{font:inherit;color:inherit;border:1px solid var(--button-line);background:var(--button);border-radius:4px;padding:2px 8px;cursor:pointer}
+button[aria-pressed=true]{background:var(--pressed);border-color:var(--pressed-line)}
+#search{width:100%;font:inherit;color:inherit;background:var(--bg);padding:5px 8px;border:1px solid var(--input-line);border-radius:4px}
+#search-count{color:var(--muted);font-size:12px;margin-top:4px;min-height:1em}
 #coloring button{margin-right:4px}
 #legend{list-style:none;margin:0;padding:0}
 #legend li{margin:1px 0}
 .legend-entry{display:flex;align-items:center;gap:6px;width:100%;text-align:left;border:none;background:none;padding:2px 4px}
 .legend-entry[aria-pressed=true]{background:none}
-.legend-entry:hover{background:#f0f0f0}
+.legend-entry:hover{background:var(--hover)}
 .legend-entry[aria-pressed=false]{opacity:.35}
 .legend-entry .name{flex:1;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.legend-entry .count{color:#666;font-variant-numeric:tabular-nums}
+.legend-entry .count{color:var(--muted);font-variant-numeric:tabular-nums}
 .swatch{width:12px;height:12px;border-radius:50%;flex:none;border:1px solid rgba(0,0,0,.2)}
 .swatch.other{background-image:linear-gradient(90deg,#1f77b4 0 33%,#ff7f0e 33% 66%,#2ca02c 66%)}
 .legend-tools{margin-top:4px;display:flex;gap:6px}
-#document{border:1px solid #ddd;border-radius:6px;padding:8px}
-#doc-state{color:#666;font-size:12px}
+#document{border:1px solid var(--line);border-radius:6px;padding:8px}
+#doc-state{color:var(--muted);font-size:12px}
 #doc-fields{display:grid;grid-template-columns:auto 1fr;gap:0 8px;margin:4px 0;font-size:12px}
-#doc-fields dt{color:#666}
+#doc-fields dt{color:var(--muted)}
 #doc-fields dd{margin:0;overflow-wrap:anywhere}
 #doc-text{white-space:pre-wrap;overflow-wrap:anywhere;margin:6px 0 0;font-size:14px}
-#doc-text.empty{color:#888;font-style:italic}
+#doc-text.empty{color:var(--muted);font-style:italic}
 #results{list-style:none;margin:0;padding:0;font-size:12px}
-#results button{display:block;width:100%;text-align:left;border:none;border-bottom:1px solid #eee;background:none;padding:3px 2px;overflow-wrap:anywhere}
-#results .more{color:#666;padding:3px 2px}
-#errors{background:#fde2e1;color:#8a1c17;padding:6px 14px}
-@media (max-width:800px){main{flex-direction:column}aside{width:auto;border-left:none;border-top:1px solid #ddd;max-height:45vh}#canvas-box{min-height:55vh}}
+#results button{display:block;width:100%;text-align:left;border:none;border-bottom:1px solid var(--line);background:none;padding:3px 2px;overflow-wrap:anywhere}
+#results .more{color:var(--muted);padding:3px 2px}
+#errors{background:var(--error-bg);color:var(--error-fg);padding:6px 14px}
+@media (max-width:800px){main{flex-direction:column}aside{width:auto;border-left:none;border-top:1px solid var(--line);max-height:45vh}#canvas-box{min-height:55vh}}
 """##
 
     /// The static markup of `<body>`; every text in it is fixed.
@@ -147,7 +149,10 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
     return littleEndian ? ((255 << 24) | (rgb[2] << 16) | (rgb[1] << 8) | rgb[0]) >>> 0
                         : ((rgb[0] << 24) | (rgb[1] << 16) | (rgb[2] << 8) | 255) >>> 0;
   }
-  var BACKGROUND = [255, 255, 255];
+  // The page's background (the plot theme's): points fade into it, rings are drawn on it.
+  var BACKGROUND = rgbOf(meta.background || "#ffffff");
+  var DARK = document.documentElement.getAttribute("data-theme") === "dark";
+  document.documentElement.style.setProperty("--bg", meta.background || "#ffffff");
   function dimmed(rgb) { return rgb.map(function (c, k) { return Math.round(c * 0.18 + BACKGROUND[k] * 0.82); }); }
   var NONE_COLOR = "#9e9e9e";
   var LEGEND_LIMIT = 40, LEGEND_TOP = 30;
@@ -328,7 +333,7 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
     if (i < 0) return;
     var p = toScreen(i), r = pointRadiusCss() + 4;
     context.beginPath(); context.arc(p[0] * dpr, p[1] * dpr, r * dpr, 0, 2 * Math.PI);
-    context.lineWidth = 3 * dpr; context.strokeStyle = "#ffffff"; context.stroke();
+    context.lineWidth = 3 * dpr; context.strokeStyle = meta.background || "#ffffff"; context.stroke();
     context.lineWidth = 1.5 * dpr; context.strokeStyle = color; context.stroke();
   }
   var lastDrawMs = 0;
@@ -343,7 +348,7 @@ button[aria-pressed=true]{background:#e3ecfa;border-color:#7a9cd3}
     if (matches !== null) drawn += drawPass(s, ox, oy, stamp(r + 1, W), true, W, H);
     context.putImageData(image, 0, 0);
     ring(pinned, "#d62728");
-    if (hovered !== pinned) ring(hovered, "#222222");
+    if (hovered !== pinned) ring(hovered, DARK ? "#eeeeee" : "#222222");
     lastDrawMs = performance.now() - t;
     body.setAttribute("data-drawn-count", String(drawn));
     updateStatus(drawn);

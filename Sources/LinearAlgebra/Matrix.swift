@@ -85,8 +85,13 @@ public struct Matrix: Sendable, Equatable {
                 var sum: Double = 0
                 for j in 0..<columns { let v = Double(p[i * columns + j]); sum += v * v }
                 guard sum > 0 else { continue }
-                let scale = Float(1 / sum.squareRoot())
-                for j in 0..<columns { p[i * columns + j] *= scale }
+                let inverse = 1 / sum.squareRoot()
+                let scale = Float(inverse)
+                if scale.isFinite {
+                    for j in 0..<columns { p[i * columns + j] *= scale }
+                } else {   // a row of tiny (subnormal) values: 1/norm overflows Float
+                    for j in 0..<columns { p[i * columns + j] = Float(Double(p[i * columns + j]) * inverse) }
+                }
             }
         }
     }

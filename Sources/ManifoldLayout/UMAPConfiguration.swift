@@ -102,15 +102,15 @@ public struct UMAPConfiguration: Sendable, Equatable {
     /// Checks every field; throws the first problem as a one-line `UMAPError.invalidConfiguration`.
     public func validate() throws {
         func fail(_ message: String) throws -> Never { throw UMAPError.invalidConfiguration(message) }
-        if neighborCount < 2 { try fail("neighbor count must be at least 2 (got \(neighborCount))") }
-        if componentCount < 1 { try fail("output dimension must be at least 1 (got \(componentCount))") }
+        if !(2...10_000).contains(neighborCount) { try fail("neighbor count must be 2…10,000 (got \(neighborCount))") }
+        if !(1...1000).contains(componentCount) { try fail("output dimension must be 1…1000 (got \(componentCount))") }
         if !(spread > 0) || !spread.isFinite { try fail("spread must be positive (got \(spread))") }
         if !(minDistance >= 0) || !minDistance.isFinite { try fail("min-dist must be non-negative (got \(minDistance))") }
         if minDistance > spread { try fail("min-dist (\(minDistance)) must not exceed spread (\(spread))") }
-        if let epochCount, epochCount < 1 { try fail("epochs must be at least 1 (got \(epochCount))") }
+        if let epochCount, !(1...1_000_000).contains(epochCount) { try fail("epochs must be 1…1,000,000 (got \(epochCount))") }
         if !(learningRate > 0) || !learningRate.isFinite { try fail("learning rate must be positive (got \(learningRate))") }
         if !(repulsionStrength >= 0) || !repulsionStrength.isFinite { try fail("repulsion strength must be non-negative (got \(repulsionStrength))") }
-        if negativeSampleRate < 0 { try fail("negative sample rate must be non-negative (got \(negativeSampleRate))") }
+        if !(0...1000).contains(negativeSampleRate) { try fail("negative sample rate must be 0…1000 (got \(negativeSampleRate))") }
         if !(localConnectivity >= 0) || !localConnectivity.isFinite { try fail("local connectivity must be non-negative (got \(localConnectivity))") }
         if !(setOpMixRatio >= 0 && setOpMixRatio <= 1) { try fail("set-op mix ratio must lie in [0, 1] (got \(setOpMixRatio))") }
         if let a, !(a > 0) { try fail("a must be positive (got \(a))") }

@@ -50,8 +50,15 @@ public struct EmbeddingStage {
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         resolved = try ModelResolver.resolve(explicit: model, environment: environment)
         let directory = resolved.directory
+        // The encoder cannot read past its position embeddings: a longer --max-length is an error
+        // rather than a silent cap (the run would record a length that was not used).
+        let positions = directory.configuration.maxPositions
+        if let maxLength, maxLength > positions {
+            throw MicseError("--max-length \(maxLength) is more than \(directory.name) can read: it has \(positions) token positions "
+                             + "(max_position_embeddings); use at most \(positions)")
+        }
         options = EncoderOptions(pooling: pooling ?? directory.defaultPooling, normalize: normalize ?? directory.normalizesEmbeddings,
-                                 maxLength: maxLength ?? directory.defaultMaxLength, batchTokenBudget: batchTokenBudget, maxBatchSize: maxBatchSize,
+                                 maxLength: min(maxLength ?? directory.defaultMaxLength, positions), batchTokenBudget: batchTokenBudget, maxBatchSize: maxBatchSize,
                                  threadCount: threads)
         try options.validate()
     }

@@ -12,7 +12,8 @@ import Rendering
 /// by largest overlap (greedy on the contingency table); a matched cluster takes its label's
 /// colour, so when clusters follow labels the two panels look alike, and the other clusters take
 /// the next palette colours no label uses. Documents without a label (empty label) form one
-/// category, "(no label)", drawn in the theme's grey for "other" and listed last.
+/// category, "(no label)", drawn in the theme's `missingColor` (a grey apart from the "other" grey)
+/// and listed last; rows without a cluster likewise form "(no cluster)".
 public struct MapCategories: Sendable {
     public var labelNames: [String] = []
     public var labelIndex: [Int32]?
@@ -32,12 +33,12 @@ public struct MapCategories: Sendable {
                 if let i = index[l] { categories.append(i); counts[Int(i)] += 1; continue }
                 index[l] = Int32(names.count); categories.append(Int32(names.count)); names.append(l); counts.append(1)
             }
-            // Legend order: numeric labels numerically, others by name with their digit runs compared
-            // as numbers ("topic 2" before "topic 10"); no label last.
+            // Legend order: numeric labels numerically, others by name, ignoring case, with their digit
+            // runs compared as numbers ("topic 2" before "topic 10"); no label last.
             let order = names.indices.sorted { a, b in
                 if names[a].isEmpty || names[b].isEmpty { return names[b].isEmpty && !names[a].isEmpty }
                 if let ia = Int(names[a]), let ib = Int(names[b]) { return ia < ib }
-                switch names[a].compare(names[b], options: .numeric) {
+                switch names[a].compare(names[b], options: [.numeric, .caseInsensitive]) {
                 case .orderedAscending: return true
                 case .orderedDescending: return false
                 case .orderedSame: return names[a] < names[b]   // "01" and "1": still one fixed order
@@ -54,28 +55,33 @@ public struct MapCategories: Sendable {
                                          theme: theme, maxColored: maxColored)
             if unlabeled {
                 labelNames[named] = ClusterDiagnostics.noLabel
-                labelColors.append(theme.otherColor)
+                labelColors.append(theme.missingColor)
             }
         }
         guard let clusters else { return }
-        let k = (clusters.max() ?? -1) + 1
-        clusterNames = (0..<k).map(String.init)
-        clusterIndex = clusters.map { Int32($0) }
-        var clusterCounts = [Int](repeating: 0, count: k)
-        for c in clusters where c >= 0 { clusterCounts[c] += 1 }
+        // Categories: the cluster numbers present (a coordinate CSV may skip some), in order, then
+        // "(no cluster)" for rows without one (a blank cell), drawn like "(no label)".
+        let present = Set(clusters.filter { $0 >= 0 }).sorted()
+        var position: [Int: Int32] = [:]
+        for (i, c) in present.enumerated() { position[c] = Int32(i) }
+        let k = present.count
+        let unclustered = clusters.contains { $0 < 0 }
+        clusterNames = present.map { "cluster \($0)" } + (unclustered ? [Self.noCluster] : [])
+        let index = clusters.map { $0 >= 0 ? position[$0]! : Int32(k) }
+        clusterIndex = index
         let palette = Palette.colors(count: max(1, labelNames.count + k), theme: theme)
         var colors = [RGBColor?](repeating: nil, count: k)
         var used = Set<RGBColor>()
         if let labelIndex, !labelNames.isEmpty {
             var overlap = [[Int]](repeating: [Int](repeating: 0, count: labelNames.count), count: k)
-            for i in clusters.indices where clusters[i] >= 0 { overlap[clusters[i]][Int(labelIndex[i])] += 1 }
+            for i in clusters.indices where index[i] < k { overlap[Int(index[i])][Int(labelIndex[i])] += 1 }
             var pairs: [(count: Int, cluster: Int, label: Int)] = []
             for c in 0..<k { for l in labelNames.indices where overlap[c][l] > 0 { pairs.append((overlap[c][l], c, l)) } }
             pairs.sort { $0.count != $1.count ? $0.count > $1.count : ($0.cluster, $0.label) < ($1.cluster, $1.label) }
             var labelTaken = Set<Int>()
             for p in pairs where colors[p.cluster] == nil && !labelTaken.contains(p.label) {
                 let color = labelColors[p.label]
-                guard color != theme.otherColor else { continue }
+                guard !theme.isGrey(color) else { continue }
                 colors[p.cluster] = color
                 labelTaken.insert(p.label)
                 used.insert(color)
@@ -89,8 +95,11 @@ public struct MapCategories: Sendable {
             colors[c] = color ?? theme.otherColor
             if let color { used.insert(color) }
         }
-        clusterColors = colors.map { $0 ?? theme.otherColor }
+        clusterColors = colors.map { $0 ?? theme.otherColor } + (unclustered ? [theme.missingColor] : [])
     }
+
+    /// The category of rows without a cluster.
+    public static let noCluster = "(no cluster)"
 
     /// The points coloured by `coloring` (one category for all when that coloring is absent).
     public func scatterData(x: [Float], y: [Float], coloring: PlotColoring) -> ScatterData {
@@ -100,7 +109,7 @@ public struct MapCategories: Sendable {
             return ScatterData(x: x, y: y, categories: labelIndex, categoryNames: labelNames, colors: labelColors, categoryNoun: "labels")
         case .cluster:
             guard let clusterIndex else { return ScatterData(x: x, y: y) }
-            return ScatterData(x: x, y: y, categories: clusterIndex, categoryNames: clusterNames.map { "cluster \($0)" },
+            return ScatterData(x: x, y: y, categories: clusterIndex, categoryNames: clusterNames,
                                colors: clusterColors, categoryNoun: "clusters")
         }
     }
@@ -112,13 +121,13 @@ public struct MapCategories: Sendable {
 
     /// The HTML map document of these points. It opens on the rectangle the PNG frames under `framing`.
     public func mapDocument(title: String, subtitle: String, x: [Float], y: [Float], texts: [String], ids: [Int],
-                            framing: PlotFraming) -> MapDocument {
+                            framing: PlotFraming, theme: PlotTheme) -> MapDocument {
         let frame = x.isEmpty ? nil : PlotFrame.fit(xs: x, ys: y, framing: framing)
         let view = frame.map { MapViewport(minX: $0.minX, maxX: $0.maxX, minY: $0.minY, maxY: $0.maxY, outsideCount: $0.outsideCount) }
         return MapDocument(title: title, subtitle: subtitle, x: x, y: y, texts: texts, ids: ids,
                            labels: labelIndex.map { MapColoring(title: "label", categoryIndex: $0, categoryNames: labelNames, categoryColors: labelColors.map(\.hex)) },
-                           clusters: clusterIndex.map { MapColoring(title: "cluster", categoryIndex: $0, categoryNames: clusterNames.map { "cluster \($0)" }, categoryColors: clusterColors.map(\.hex)) },
-                           initialView: view)
+                           clusters: clusterIndex.map { MapColoring(title: "cluster", categoryIndex: $0, categoryNames: clusterNames, categoryColors: clusterColors.map(\.hex)) },
+                           initialView: view, background: theme.background.hex)
     }
 }
 

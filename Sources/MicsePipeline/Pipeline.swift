@@ -56,6 +56,11 @@ public struct Pipeline {
         }
         record("read", watch.seconds, readDetail)
         for notice in corpus.notices { reporter.notice(notice) }
+        // Checks that need only the corpus and the options, before the expensive stages.
+        if !config.outputs.plots.isEmpty { try config.plot.validate(panelCount: config.panels?.count ?? 1) }
+        if case .fixed(let k) = config.clusters, k > corpus.count {
+            throw MicseError("--clusters \(k): the corpus has \(corpus.count.formatted()) documents; use at most \(corpus.count)")
+        }
         guard corpus.count >= 3 else {
             throw MicseError("\(config.input.path): \(corpus.count) document\(corpus.count == 1 ? "" : "s"); a map needs at least 3")
         }
@@ -66,11 +71,17 @@ public struct Pipeline {
         var embeddings: Matrix
         if let file = config.embeddingsFile {
             let array = try NPYFile.read(file)
-            guard !array.isVector, array.rows == corpus.count else {
-                throw MicseError("\(file.path): has shape (\(array.rows)\(array.isVector ? "," : ", \(array.columns)")), expected (\(corpus.count), D): one row per document of \(config.input.lastPathComponent)")
+            // `embed` writes a row for every record, empty texts too: those rows are left out here.
+            let records = corpus.count + corpus.skippedEmpty
+            let perRecord = corpus.skippedEmpty > 0 && corpus.skippedInvalid == 0 && array.rows == records
+            guard !array.isVector, array.rows == corpus.count || perRecord else {
+                let empties = corpus.skippedEmpty > 0 ? " (or \(records), one per record with the \(corpus.skippedEmpty) empty texts)" : ""
+                throw MicseError("\(file.path): has shape (\(array.rows)\(array.isVector ? "," : ", \(array.columns)")), expected (\(corpus.count), D)\(empties): one row per document of \(config.input.lastPathComponent)")
             }
             embeddings = Matrix(rows: array.rows, columns: array.columns, storage: array.values)
-            record("embed", watch.seconds, "\(array.rows)×\(array.columns) from \(file.lastPathComponent)")
+            if perRecord { embeddings = embeddings.selectingRows(corpus.recordIndices) }
+            record("embed", watch.seconds, "\(embeddings.rows)×\(array.columns) from \(file.lastPathComponent)"
+                   + (perRecord ? " (\(corpus.skippedEmpty) empty-text row\(corpus.skippedEmpty == 1 ? "" : "s") left out)" : ""))
         } else {
             let stage = try EmbeddingStage(model: config.model, pooling: config.pooling, normalize: config.normalize,
                                            maxLength: config.maxLength, batchTokenBudget: config.batchTokenBudget, threads: threads)
@@ -149,45 +160,50 @@ public struct Pipeline {
         if plotConfig.title.isEmpty { plotConfig.title = "\(corpus.name) · \(corpus.count.formatted()) documents · \(modelName)" }
         let colorings = config.panels ?? [corpus.labels != nil ? .label : .cluster]
         var written: [URL] = []
-        for plot in config.outputs.plots {
-            try MapFigures.writePlot(categories, x: x, y: y, colorings: colorings, configuration: plotConfig, to: plot, reporter: reporter)
-            written.append(plot)
-        }
-        if let csv = config.outputs.coordinates {
-            try CoordinateTable(ids: corpus.recordIndices, x: x, y: y, labels: corpus.labels, clusters: clusters, texts: corpus.texts).write(to: csv)
-            written.append(csv)
-        }
-        if let html = config.outputs.html {
-            let document = categories.mapDocument(title: plotConfig.title, subtitle: "UMAP of \(modelName) embeddings; k-means k=\(kmeansConfig.clusterCount)",
-                                                  x: x, y: y, texts: corpus.texts, ids: corpus.recordIndices, framing: plotConfig.framing)
-            try HTMLMapWriter.write(document, to: html)
-            written.append(html)
-        }
-        if let url = config.outputs.diagnostics {
-            try AtomicFile.write(try diagnostics.jsonData(), to: url)
-            written.append(url)
-        }
-        let fileCount = written.count + (config.outputs.manifest == nil ? 0 : 1)   // the manifest comes last, with these times
-        record("write", watch.seconds, "\(fileCount) file\(fileCount == 1 ? "" : "s")")
+        // All outputs are replaced together or not at all (a full disk at the third file leaves
+        // the previous run's files as they were).
+        var manifest = try AtomicFile.group { () throws -> RunManifest in
+            for plot in config.outputs.plots {
+                try MapFigures.writePlot(categories, x: x, y: y, colorings: colorings, configuration: plotConfig, to: plot, reporter: reporter)
+                written.append(plot)
+            }
+            if let csv = config.outputs.coordinates {
+                try CoordinateTable(ids: corpus.recordIndices, x: x, y: y, labels: corpus.labels, clusters: clusters, texts: corpus.texts).write(to: csv)
+                written.append(csv)
+            }
+            if let html = config.outputs.html {
+                let document = categories.mapDocument(title: plotConfig.title, subtitle: "UMAP of \(modelName) embeddings; k-means k=\(kmeansConfig.clusterCount)",
+                                                      x: x, y: y, texts: corpus.texts, ids: corpus.recordIndices, framing: plotConfig.framing, theme: plotConfig.theme)
+                try HTMLMapWriter.write(document, to: html)
+                written.append(html)
+            }
+            if let url = config.outputs.diagnostics {
+                try AtomicFile.write(try diagnostics.jsonData(), to: url)
+                written.append(url)
+            }
+            let fileCount = written.count + (config.outputs.manifest == nil ? 0 : 1)   // the manifest comes last, with these times
+            record("write", watch.seconds, "\(fileCount) file\(fileCount == 1 ? "" : "s")")
 
-        // 6. The run manifest.
-        var manifest = RunManifest(
-            version: PipelineInfo.version, createdAt: ISO8601DateFormatter().string(from: Date()), commandLine: config.commandLine,
-            input: .init(path: config.input.path, fingerprint: (try? Fingerprint.ofFile(config.input)) ?? "", format: corpus.format.rawValue,
-                         documents: corpus.count, skippedEmpty: corpus.skippedEmpty, skippedInvalid: corpus.skippedInvalid,
-                         duplicateTexts: embedding?.duplicateCount ?? layout.duplicateCount, textColumn: corpus.textColumnName,
-                         labelColumn: corpus.labelColumnName),
-            model: embedding.map { e in
-                .init(name: e.model.directory.name, path: e.model.directory.url.path, source: e.model.source.rawValue, identity: e.identity,
-                      pooling: e.options.pooling.rawValue, normalize: e.options.normalize, maxLength: e.options.maxLength, dimension: e.embeddings.columns)
-            },
-            embeddingsFile: config.embeddingsFile?.path, embeddingCache: embedding?.cachePath,
-            configuration: describe(config, umap: layout, kmeans: kmeansConfig),
-            stages: stages, totalSeconds: total.seconds, peakMemoryMiB: peakResidentMemoryMiB(),
-            outputs: (written + [config.outputs.manifest].compactMap { $0 }).map(\.path), threads: threads)
-        if let url = config.outputs.manifest {
-            try manifest.write(to: url)
-            written.append(url)
+            // 6. The run manifest.
+            var manifest = RunManifest(
+                version: PipelineInfo.version, createdAt: ISO8601DateFormatter().string(from: Date()), commandLine: config.commandLine,
+                input: .init(path: config.input.path, fingerprint: (try? Fingerprint.ofFile(config.input)) ?? "", format: corpus.format.rawValue,
+                             documents: corpus.count, skippedEmpty: corpus.skippedEmpty, skippedInvalid: corpus.skippedInvalid,
+                             duplicateTexts: embedding?.duplicateCount ?? layout.duplicateCount, textColumn: corpus.textColumnName,
+                             labelColumn: corpus.labelColumnName),
+                model: embedding.map { e in
+                    .init(name: e.model.directory.name, path: e.model.directory.url.path, source: e.model.source.rawValue, identity: e.identity,
+                          pooling: e.options.pooling.rawValue, normalize: e.options.normalize, maxLength: e.options.maxLength, dimension: e.embeddings.columns)
+                },
+                embeddingsFile: config.embeddingsFile?.path, embeddingCache: embedding?.cachePath,
+                configuration: describe(config, umap: layout, kmeans: kmeansConfig),
+                stages: stages, totalSeconds: total.seconds, peakMemoryMiB: peakResidentMemoryMiB(),
+                outputs: (written + [config.outputs.manifest].compactMap { $0 }).map(\.path), threads: threads)
+            if let url = config.outputs.manifest {
+                try manifest.write(to: url)
+                written.append(url)
+            }
+            return manifest
         }
         manifest.totalSeconds = total.seconds
         return PipelineResult(corpus: corpus, coordinates: layout.coordinates, clusters: kmeansResult.labels, diagnostics: diagnostics,

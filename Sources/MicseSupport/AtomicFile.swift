@@ -62,6 +62,7 @@ public enum AtomicFile {
     }
 
     /// Streams content to `url` atomically: `body` writes to a handle on the temporary file.
+    /// Inside `group`, the complete file is renamed into place when the group ends.
     public static func write(to url: URL, _ body: (FileHandle) throws -> Void) throws {
         try checkWritable(url)
         let folder = url.deletingLastPathComponent()
@@ -70,27 +71,69 @@ public enum AtomicFile {
             throw MicseError("cannot write \(url.path): cannot create a file in \(folder.path)")
         }
         TemporaryFiles.register(temporary.path)
-        defer { TemporaryFiles.unregister(temporary.path) }
         do {
             let handle: FileHandle
             do { handle = try FileHandle(forWritingTo: temporary) } catch {
                 throw MicseError("cannot write \(url.path): \(error.localizedDescription)")
             }
             do {
-                try body(handle)   // errors of the body pass through unchanged
+                try body(handle)
                 try handle.synchronize()
                 try handle.close()
-            } catch {
+            } catch let error where error is CocoaError || error is POSIXError {
+                // The file system's (a full disk, a quota): named with the file.
+                try? handle.close()
+                throw MicseError("cannot write \(url.path): \(error.localizedDescription)")
+            } catch {   // the body's own errors pass through unchanged
                 try? handle.close()
                 throw error
             }
-            if rename(temporary.path, url.path) != 0 {
-                throw MicseError("cannot write \(url.path): \(String(cString: strerror(errno)))")
-            }
+            if let staging { staging.add(temporary.path, url); return }   // renamed when the group ends
+            try move(temporary: temporary.path, to: url)
         } catch {
             unlink(temporary.path)
+            TemporaryFiles.unregister(temporary.path)
             throw error
         }
+    }
+
+    private static func move(temporary: String, to url: URL) throws {
+        defer { TemporaryFiles.unregister(temporary) }
+        if rename(temporary, url.path) != 0 {
+            throw MicseError("cannot write \(url.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Runs `body`, holding back every file it writes through `AtomicFile` until it returns: then
+    /// all are renamed into place, one after the other. If `body` throws (a full disk while writing
+    /// the third output, say), none is, and the files already at those paths stay as they were: a
+    /// run's outputs are replaced together or not at all. The group belongs to the calling task
+    /// (writes of other tasks and threads are not held back).
+    public static func group<T>(_ body: () throws -> T) throws -> T {
+        let staging = Staging()
+        let result: T
+        do { result = try $staging.withValue(staging) { try body() } } catch {
+            for (temporary, _) in staging.take() { unlink(temporary); TemporaryFiles.unregister(temporary) }
+            throw error
+        }
+        let staged = staging.take()
+        for (i, (temporary, url)) in staged.enumerated() {
+            do { try move(temporary: temporary, to: url) } catch {
+                for (rest, _) in staged[(i + 1)...] { unlink(rest); TemporaryFiles.unregister(rest) }
+                throw error
+            }
+        }
+        return result
+    }
+
+    /// The files held back by the calling task's `group`, if it is in one.
+    @TaskLocal private static var staging: Staging?
+
+    private final class Staging: @unchecked Sendable {   // its one array is guarded by `lock`
+        private var files: [(String, URL)] = []
+        private let lock = NSLock()
+        func add(_ temporary: String, _ url: URL) { lock.lock(); files.append((temporary, url)); lock.unlock() }
+        func take() -> [(String, URL)] { lock.lock(); defer { lock.unlock() }; let f = files; files = []; return f }
     }
 }
 

@@ -4,7 +4,8 @@
 // through `fc-match sans`), then installed Noto faces, then Noto Color Emoji (a CBDT bitmap font:
 // loaded with FT_LOAD_COLOR from its one fixed strike, 109 px wide, and scaled down), then — only when
 // a character is still missing — every other font file under /usr/share/fonts (up to 200 files).
-// A character no font has is drawn as a hollow box and reported once per process; if no font at all
+// A character no font has is drawn as a hollow box and reported once per process (all such characters
+// of a plot in one notice); if no font at all
 // is found, text is drawn with the built-in 5×9 ASCII bitmap font (`BitmapFont`; other characters
 // as boxes) and that is reported once.
 import CFreeType
@@ -38,6 +39,9 @@ final class FontLibrary: @unchecked Sendable {
     private var cache: [GlyphKey: Glyph] = [:]
     private var reported = Set<String>()
     private var pending: [String] = []
+    /// Characters no installed font has, not yet reported (reported together, once each).
+    private var pendingMissing: [Unicode.Scalar] = []
+    private var reportedMissing = Set<UInt32>()
     private(set) var primaryPath: String?
 
     private struct GlyphKey: Hashable { var scalar: UInt32; var size: Int; var weight: FontWeight }
@@ -95,9 +99,24 @@ final class FontLibrary: @unchecked Sendable {
     /// Notices raised since the last call (each message once per process).
     func takeNotices() -> [String] {
         lock.lock(); defer { lock.unlock() }
-        let out = pending
+        var out = pending
         pending = []
+        if !pendingMissing.isEmpty {
+            out.append(Self.missingCharactersNotice(pendingMissing))
+            pendingMissing = []
+        }
         return out
+    }
+
+    /// One line for all characters no font has: "no installed font has 3 characters of the
+    /// plot's text (感 U+611F, 情 U+60C5, マ U+30DE); they are drawn as boxes (…)".
+    static func missingCharactersNotice(_ scalars: [Unicode.Scalar]) -> String {
+        let shown = scalars.prefix(6).map { String(format: "%@ U+%04X", String(Character($0)), $0.value) }
+        let more = scalars.count > 6 ? ", and \(scalars.count - 6) more" : ""
+        let cjk = scalars.contains { (0x2E80...0x9FFF).contains($0.value) || (0xAC00...0xD7AF).contains($0.value) || (0xF900...0xFAFF).contains($0.value) }
+        let hint = cjk ? "install fonts-noto-cjk for Chinese, Japanese and Korean text" : "install a font that has them (e.g. the fonts-noto family)"
+        let count = scalars.count == 1 ? "1 character" : "\(scalars.count) characters"
+        return "no installed font has \(count) of the plot's text (\(shown.joined(separator: ", "))\(more)); drawn as boxes; \(hint)"
     }
 
     private func notice(_ message: String) {
@@ -153,7 +172,7 @@ final class FontLibrary: @unchecked Sendable {
             }
         }
         if regular == nil, let bitmap = BitmapFont.glyph(scalar, size: size) { return bitmap }
-        notice(String(format: "no installed font has the character U+%04X; it is drawn as a box", scalar.value))
+        if reportedMissing.insert(scalar.value).inserted { pendingMissing.append(scalar) }
         return replacementBox(size: size)
     }
 

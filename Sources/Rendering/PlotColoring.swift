@@ -21,11 +21,11 @@ extension ScatterData {
                   categoryNames: distinct.map { $0 < 0 ? "none" : String($0) }, categoryNoun: "clusters", coloring: .cluster)
     }
 
-    /// Points coloured by label, categories ordered by label name (digits compared numerically),
+    /// Points coloured by label, categories ordered by label name (ignoring case, digits compared numerically),
     /// so that a label gets the same colour in every plot of the same corpus.
     public init(x: [Float], y: [Float], sortedLabels labels: [String]) {
         let distinct = Set(labels).sorted { a, b in
-            let order = a.compare(b, options: [.numeric])   // "topic 4" before "topic 10"
+            let order = a.compare(b, options: [.numeric, .caseInsensitive])   // "topic 4" before "Topic 10"
             return order == .orderedSame ? a < b : order == .orderedAscending
         }
         var index: [String: Int32] = [:]

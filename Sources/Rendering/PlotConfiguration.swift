@@ -36,7 +36,7 @@ public struct PlotConfiguration: Sendable, Equatable {
     /// once, across the image, and each panel's subtitle goes below it.
     public var title: String
     /// On plots coloured by cluster (`ScatterData.coloring == .cluster`), draws each cluster's
-    /// number at the median of its points.
+    /// number near the median of its points (`LabelPlacement`: apart from the others, inside the plot).
     public var showClusterNumbers: Bool
     /// Seed of the point drawing order (SplitMix64 shuffle).
     public var seed: UInt64
@@ -57,6 +57,14 @@ public struct PlotConfiguration: Sendable, Equatable {
         self.alpha = alpha; self.density = density; self.densityThreshold = densityThreshold; self.dpi = dpi
         self.title = title; self.showClusterNumbers = showClusterNumbers; self.seed = seed
         self.maxColoredCategories = maxColoredCategories; self.showLegend = showLegend; self.framing = framing
+    }
+}
+
+extension PlotConfiguration {
+    /// Checks size, point size, opacity and dpi for a plot of `panelCount` panels (what rendering
+    /// would reject), so that a caller can refuse them before any expensive work.
+    public func validate(panelCount: Int = 1) throws {
+        try ScatterPlot.validate(self, panelCount: panelCount)
     }
 }
 

@@ -43,6 +43,8 @@ struct PlotLayout {
     var legendRowHeight: Float
     var legendNameWidth: Float
     var legendEntries: [LegendEntry]
+    /// How many legend rows fit beside the plot area in the smallest legend type.
+    var legendCapacity: Int
     /// Plot area in image pixels.
     var plotX0: Float, plotY0: Float, plotX1: Float, plotY1: Float
     /// Data → pixel: px = offsetX + scale·x, py = offsetY − scale·y (y up in data, down in pixels),
@@ -50,12 +52,18 @@ struct PlotLayout {
     var scale: Float, offsetX: Float, offsetY: Float
     var frame: PlotFrame
     var footnoteSize: Int
+    var footnoteX: Float
     var footnoteBaseline: Float
     /// The footnote under the plot area ("" when the frame holds every point).
     var footnote: String { frame.footnote }
+    /// Text size of cluster numbers drawn on the points (bold), pixels.
+    var clusterNumberSize: Int { max(10, Int(Float(legendSize) * 1.15)) }
     /// Width in pixels of the rule around a frame that leaves points out: 1 px per 800 px of
     /// reference height.
     var frameRuleWidth: Int { max(1, Int((Float(referenceHeight) / 800).rounded())) }
+
+    /// The legend's type is shrunk down to this size (pixels) before entries are lumped into "other".
+    static let minimumLegendSize: Float = 9
 
     static func legendWidth(entries: [LegendEntry], size: Int, maxNameWidth: Float) -> (total: Float, name: Float) {
         guard !entries.isEmpty else { return (0, 0) }
@@ -93,22 +101,36 @@ struct PlotLayout {
         let footnoteBand: Float = frame.footnote.isEmpty ? 0 : Float(footnoteSize) * 1.6
         var legendSize = legendSizeOverride ?? max(10, min(30, Int((0.0155 * r).rounded())))
         let available = h - 2 * margin - titleBand - footnoteBand
+        let legendCapacity = max(1, Int(available / (Self.minimumLegendSize * 1.6)))
         if legendSizeOverride == nil {
-            while legendSize > 9, Float(entries.count) * Float(legendSize) * 1.6 > available { legendSize -= 1 }
+            while legendSize > Int(Self.minimumLegendSize), Float(entries.count) * Float(legendSize) * 1.6 > available { legendSize -= 1 }
         }
         let rowHeight = Float(legendSize) * 1.6
         let maxNameWidth = 0.28 * w
         // Names too long for the column end in "…" (in the PNG and the SVG alike); a spanning line
         // may use up to 35 % of the width, else its compact form.
-        let entries = entries.map { entry in
+        var entries = entries.map { entry in
             var e = entry
             if e.count.isEmpty, let compact = e.compact,
                TextRenderer.width(e.name, size: legendSize) > 0.35 * w {
                 e.name = compact.name
                 e.count = compact.count
             }
-            e.name = TextRenderer.truncated(e.name, size: legendSize, maxWidth: e.count.isEmpty ? 0.35 * w : maxNameWidth)
             return e
+        }
+        let full = entries.map(\.name)
+        func limit(_ e: LegendEntry) -> Float { e.count.isEmpty ? 0.35 * w : maxNameWidth }
+        for i in entries.indices {
+            entries[i].name = TextRenderer.truncated(full[i], size: legendSize, maxWidth: limit(entries[i]))
+        }
+        // Long names that share their beginning ("topic_model_run_3_cluster_a", "…_b") would all end
+        // in the same "…": those are cut in the middle instead, keeping the ends that tell them apart.
+        var namesakes: [String: [Int]] = [:]
+        for i in entries.indices where entries[i].name != full[i] { namesakes[entries[i].name, default: []].append(i) }
+        for group in namesakes.values where group.count > 1 {
+            for i in group {
+                entries[i].name = TextRenderer.truncatedInMiddle(full[i], size: legendSize, maxWidth: limit(entries[i]))
+            }
         }
         let measured = legendWidth(entries: entries, size: legendSize, maxNameWidth: maxNameWidth)
         let legendWidth = legendWidthOverride ?? measured.total
@@ -130,20 +152,31 @@ struct PlotLayout {
         // The footnote goes just under the frame's outline (its bottom edge is at most plotY1).
         let outlineBottom = centreY + scale * (midY - frame.minY) + pointRadius + 1
         let footnoteBaseline = min(plotY1, outlineBottom) + Float(footnoteSize) * 1.3
+        // …and starts at its left edge (a narrow frame is centred in a wide plot area).
+        let footnoteX = max(plotX0, centreX - scale * (midX - frame.minX) - pointRadius - 1)
         return PlotLayout(originX: originX, width: width, height: height, referenceHeight: reference,
                           title: title, titleSize: titleSize,
                           titleBaseline: margin + Float(titleSize) * 1.05, subtitle: subtitle, subtitleSize: subtitleSize,
                           subtitleBaseline: margin + titleHeight + Float(subtitleSize) * 1.0, legendSize: legendSize,
                           legendX: plotX1 + margin, legendTop: legendTop, legendRowHeight: rowHeight,
-                          legendNameWidth: measured.name, legendEntries: entries,
+                          legendNameWidth: measured.name, legendEntries: entries, legendCapacity: legendCapacity,
                           plotX0: plotX0, plotY0: plotY0, plotX1: plotX1, plotY1: plotY1,
                           scale: scale, offsetX: centreX - scale * midX, offsetY: centreY + scale * midY,
                           frame: frame, footnoteSize: footnoteSize,
-                          footnoteBaseline: footnoteBaseline)
+                          footnoteX: footnoteX, footnoteBaseline: footnoteBaseline)
     }
 
     @inline(__always) func pixelX(_ x: Float) -> Float { offsetX + scale * frame.clampX(x) }
     @inline(__always) func pixelY(_ y: Float) -> Float { offsetY - scale * frame.clampY(y) }
+
+    /// The footnote as drawn (shortened with "…" only if wider than the plot area) and its left
+    /// end: under the frame's left edge, moved left as far as the plot area's when it would run past
+    /// the plot area's right edge.
+    func placedFootnote() -> (text: String, x: Float) {
+        let text = TextRenderer.truncated(footnote, size: footnoteSize, maxWidth: plotX1 - plotX0)
+        let width = TextRenderer.width(text, size: footnoteSize)
+        return (text, max(plotX0, min(footnoteX, plotX1 - width)))
+    }
 
     /// The frame's outline in pixels, around the discs drawn on its edge (nil when the frame holds
     /// every point: then nothing is outlined).

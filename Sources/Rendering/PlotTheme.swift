@@ -42,6 +42,19 @@ public enum PlotTheme: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The colour of documents that have no category (an empty label, no cluster): a grey further
+    /// from the text colour than `otherColor`, so that "(no label)" and "other" look apart.
+    public var missingColor: RGBColor {
+        switch self {
+        case .light: RGBColor(0xDADADA)
+        case .dark, .fire: RGBColor(0x3E4046)
+        }
+    }
+
+    /// Whether `color` is one of the greys of categories without a colour of their own (drawn
+    /// beneath the coloured points).
+    public func isGrey(_ color: RGBColor) -> Bool { color == otherColor || color == missingColor }
+
     /// The OKLab lightness range palette colours are kept in, so that every colour stands out
     /// from the background.
     var lightnessRange: ClosedRange<Float> {

@@ -76,20 +76,21 @@ public enum SVGWriter {
             let centreY = layout.legendTop + (Float(row) + 0.5) * layout.legendRowHeight
             out += "<circle cx=\"\(fmt(layout.legendX + s * 0.5))\" cy=\"\(fmt(centreY))\" r=\"\(fmt(s * 0.42))\" fill=\"\(entry.color.hex)\"/>\n"
             let nameX = layout.legendX + s * 1.6
-            out += "<text x=\"\(fmt(nameX))\" y=\"\(fmt(centreY))\" dominant-baseline=\"central\" \(family) font-size=\"\(layout.legendSize)\" fill=\"\(theme.text.hex)\">\(escape(entry.name))</text>\n"
+            out += "<text x=\"\(fmt(nameX))\" y=\"\(fmt(centreY))\" dy=\"0.35em\" \(family) font-size=\"\(layout.legendSize)\" fill=\"\(theme.text.hex)\">\(escape(entry.name))</text>\n"
             if !entry.count.isEmpty {
-                out += "<text x=\"\(fmt(nameX + layout.legendNameWidth + s * 0.8))\" y=\"\(fmt(centreY))\" dominant-baseline=\"central\" \(family) font-size=\"\(layout.legendSize)\" fill=\"\(theme.mutedText.hex)\">\(escape(entry.count))</text>\n"
+                out += "<text x=\"\(fmt(nameX + layout.legendNameWidth + s * 0.8))\" y=\"\(fmt(centreY))\" dy=\"0.35em\" \(family) font-size=\"\(layout.legendSize)\" fill=\"\(theme.mutedText.hex)\">\(escape(entry.count))</text>\n"
             }
         }
-        let numberSize = max(10, Int(s * 1.15))
+        let numberSize = layout.clusterNumberSize
         for centre in panel.centres {
-            out += "<text x=\"\(fmt(centre.x))\" y=\"\(fmt(centre.y))\" text-anchor=\"middle\" dominant-baseline=\"central\" \(family) font-size=\"\(numberSize)\" font-weight=\"bold\" fill=\"\(theme.text.hex)\" stroke=\"\(theme.background.hex)\" stroke-width=\"\(fmt(Float(numberSize) / 6))\" paint-order=\"stroke\">\(escape(centre.name))</text>\n"
+            out += "<text x=\"\(fmt(centre.x))\" y=\"\(fmt(centre.y))\" text-anchor=\"middle\" dy=\"0.35em\" \(family) font-size=\"\(numberSize)\" font-weight=\"bold\" fill=\"\(theme.text.hex)\" stroke=\"\(theme.background.hex)\" stroke-width=\"\(fmt(Float(numberSize) / 6))\" paint-order=\"stroke\">\(escape(centre.name))</text>\n"
         }
         if !layout.subtitle.isEmpty {
             out += "<text x=\"\(fmt(layout.plotX0))\" y=\"\(fmt(layout.subtitleBaseline))\" \(family) font-size=\"\(layout.subtitleSize)\" fill=\"\(theme.mutedText.hex)\">\(escape(layout.subtitle))</text>\n"
         }
         if !layout.footnote.isEmpty {
-            out += "<text x=\"\(fmt(layout.plotX0))\" y=\"\(fmt(layout.footnoteBaseline))\" \(family) font-size=\"\(layout.footnoteSize)\" fill=\"\(theme.mutedText.hex)\">\(escape(layout.footnote))</text>\n"
+            let (footnote, x) = layout.placedFootnote()
+            out += "<text x=\"\(fmt(x))\" y=\"\(fmt(layout.footnoteBaseline))\" \(family) font-size=\"\(layout.footnoteSize)\" fill=\"\(theme.mutedText.hex)\">\(escape(footnote))</text>\n"
         }
         return out
     }

@@ -79,9 +79,12 @@ public enum ScatterPlot {
         var fire: Bool
         /// Drawing order: "other" points first, then the rest, each group shuffled.
         var order: [Int32]
-        /// Label position per coloured category (median of its points), image pixels.
+        /// Centre of each coloured cluster's number (`clusterNumberPositions`), image pixels.
         var centres: [(name: String, x: Float, y: Float)]
     }
+
+    /// The largest coordinate magnitude drawn.
+    static let maxCoordinate: Float = 1e18
 
     static func validate(_ data: ScatterData) throws {
         guard data.x.count == data.y.count, data.x.count == data.categories.count else {
@@ -90,6 +93,11 @@ public enum ScatterPlot {
         guard !data.x.isEmpty else { throw RenderingError.noPoints }
         for i in data.x.indices where !data.x[i].isFinite || !data.y[i].isFinite {
             throw RenderingError.nonFiniteCoordinate(row: i, x: data.x[i], y: data.y[i])
+        }
+        // Spans and centres are computed in Float: keep them finite.
+        for i in data.x.indices where abs(data.x[i]) > maxCoordinate || abs(data.y[i]) > maxCoordinate {
+            throw RenderingError.invalidOption("row \(i + 1): coordinate (x = \(data.x[i]), y = \(data.y[i])) is too large to draw "
+                                               + "(at most 1e18 in size); rescale the coordinates")
         }
         let k = data.categoryNames.count
         for (i, c) in data.categories.enumerated() where c < 0 || Int(c) >= k {
@@ -111,7 +119,7 @@ public enum ScatterPlot {
             throw RenderingError.invalidOption("point size must be in (0, 200] pixels (got \(s))")
         }
         if let a = c.alpha, !(a > 0 && a <= 1) { throw RenderingError.invalidOption("alpha must be in (0, 1] (got \(a))") }
-        guard c.dpi > 0, c.dpi.isFinite else { throw RenderingError.invalidOption("dpi must be positive (got \(c.dpi))") }
+        guard c.dpi > 0, c.dpi <= 100_000 else { throw RenderingError.invalidOption("dpi must be in (0, 100000] (got \(c.dpi))") }
     }
 
     static func prepare(_ panels: [ScatterData], subtitles: [String], configuration: PlotConfiguration) throws -> [Panel] {
@@ -140,28 +148,42 @@ public enum ScatterPlot {
         let alpha = configuration.alpha ?? automaticAlpha(pointCount: n)
 
         // Legends first: panels share the widest legend so their plot areas coincide.
-        var assignments: [Palette.Assignment] = []
-        var entryLists: [[LegendEntry]] = []
-        for p in panels {
+        func legend(_ p: ScatterData, maxColored: Int) -> (Palette.Assignment, [LegendEntry]) {
             let counts = p.categoryCounts
             let a = Palette.assignment(categoryCount: p.categoryNames.count, counts: counts, theme: theme,
-                                       maxColored: configuration.maxColoredCategories, fixedColors: p.colors)
-            assignments.append(a)
-            var entries: [LegendEntry] = []
-            if configuration.showLegend, p.categoryNames.count > 1 {   // one category: nothing to tell apart
-                entries = a.colored.map { LegendEntry(name: p.categoryNames[$0], count: counts[$0].grouped, color: a.colors[$0]) }
-                if !a.other.isEmpty {
-                    let points = a.other.reduce(0) { $0 + counts[$1] }
-                    entries.append(LegendEntry(name: "other (\(a.other.count.grouped) \(p.categoryNoun), \(points.grouped) points)",
-                                               count: "", color: theme.otherColor,
-                                               compact: ("other (\(a.other.count.grouped) \(p.categoryNoun))", points.grouped)))
-                }
+                                       maxColored: maxColored, fixedColors: p.colors)
+            guard configuration.showLegend, p.categoryNames.count > 1 else { return (a, []) }   // one category: nothing to tell apart
+            func entry(_ c: Int) -> LegendEntry { LegendEntry(name: p.categoryNames[c], count: counts[c].grouped, color: a.colors[c]) }
+            // "(no label)" / "(no cluster)" (the theme's missing-value grey) come last, after "other".
+            var entries = a.colored.filter { a.colors[$0] != theme.missingColor }.map(entry)
+            if !a.other.isEmpty {
+                let points = a.other.reduce(0) { $0 + counts[$1] }
+                entries.append(LegendEntry(name: "other (\(a.other.count.grouped) \(p.categoryNoun), \(points.grouped) points)",
+                                           count: "", color: theme.otherColor,
+                                           compact: ("other (\(a.other.count.grouped) \(p.categoryNoun))", points.grouped)))
             }
-            entryLists.append(entries)
+            entries += a.colored.filter { a.colors[$0] == theme.missingColor }.map(entry)
+            return (a, entries)
         }
-        let provisional = panels.indices.map { i in
+        func provisionalLayout(_ i: Int, _ entries: [LegendEntry]) -> PlotLayout {
             PlotLayout.make(width: width, height: reference, title: configuration.title,
-                            subtitle: subtitles[i], entries: entryLists[i], frame: frames[i], pointRadius: radius)
+                            subtitle: subtitles[i], entries: entries, frame: frames[i], pointRadius: radius)
+        }
+        var assignments: [Palette.Assignment] = []
+        var entryLists: [[LegendEntry]] = []
+        var provisional: [PlotLayout] = []
+        for (i, p) in panels.enumerated() {
+            var (a, entries) = legend(p, maxColored: configuration.maxColoredCategories)
+            var layout = provisionalLayout(i, entries)
+            // A legend taller than the image even in its smallest type keeps the largest categories
+            // that fit and lumps the rest into "other", so that every colour drawn has its key.
+            if entries.count > layout.legendCapacity {
+                (a, entries) = legend(p, maxColored: max(1, layout.legendCapacity - 1))
+                layout = provisionalLayout(i, entries)
+            }
+            assignments.append(a)
+            entryLists.append(entries)
+            provisional.append(layout)
         }
         let legendSize = provisional.map(\.legendSize).min() ?? 10
         let legendWidth = panels.indices.map { i in
@@ -199,19 +221,12 @@ public enum ScatterPlot {
                 order.seededShuffle(using: &rng)
             }
             // Grey points ("other", or a category given the grey, e.g. documents without a label) go beneath.
-            let isGrey = a.colors.map { $0 == theme.otherColor }
+            let isGrey = a.colors.map(theme.isGrey)
             if isGrey.contains(true) && p.categoryNames.count > 1 {
                 order = order.filter { isGrey[Int(p.categories[Int($0)])] } + order.filter { !isGrey[Int(p.categories[Int($0)])] }
             }
-            var centres: [(String, Float, Float)] = []
-            if configuration.showClusterNumbers, p.coloring == .cluster {
-                var xs = [[Float]](repeating: [], count: p.categoryNames.count)
-                var ys = xs
-                for j in 0..<n { let c = Int(p.categories[j]); xs[c].append(p.x[j]); ys[c].append(p.y[j]) }
-                for c in a.colored where !xs[c].isEmpty {
-                    centres.append((p.categoryNames[c], layout.pixelX(median(xs[c])), layout.pixelY(median(ys[c]))))
-                }
-            }
+            let centres = configuration.showClusterNumbers && p.coloring == .cluster
+                ? clusterNumberPositions(p, colored: a.colored.filter { a.colors[$0] != theme.missingColor }, layout: layout) : []
             result.append(Panel(data: p, assignment: a, layout: layout, radius: radius, alpha: alpha, density: density,
                                 fire: theme == .fire && p.categoryNames.count == 1, order: order, centres: centres))
         }
@@ -234,6 +249,29 @@ public enum ScatterPlot {
             needed = max(needed, chrome + max(points, legend, 0.25 * (l.plotX1 - l.plotX0)))
         }
         return min(layouts.map(\.height).max() ?? 64, Int(needed.rounded(.up)))
+    }
+
+    /// Where each coloured cluster's number goes: near the median of its points, apart from the
+    /// other numbers, inside the plot area, not hiding a small cluster (`LabelPlacement`).
+    static func clusterNumberPositions(_ p: ScatterData, colored: [Int], layout: PlotLayout) -> [(name: String, x: Float, y: Float)] {
+        var xs = [[Float]](repeating: [], count: p.categoryNames.count)
+        var ys = xs
+        for j in 0..<p.count { let c = Int(p.categories[j]); xs[c].append(p.x[j]); ys[c].append(p.y[j]) }
+        let size = layout.clusterNumberSize
+        let metrics = FontLibrary.shared.withLock { $0.metrics(size: size) }
+        let halo = TextRenderer.haloRadius(size: size)
+        let clusters = colored.filter { !xs[$0].isEmpty }
+        let requests = clusters.map { c in
+            let stride = max(1, xs[c].count / 200)
+            let points = Swift.stride(from: 0, to: xs[c].count, by: stride).map { (x: layout.pixelX(xs[c][$0]), y: layout.pixelY(ys[c][$0])) }
+            return LabelPlacement.Request(x: layout.pixelX(median(xs[c])), y: layout.pixelY(median(ys[c])),
+                                          width: TextRenderer.width(p.categoryNames[c], size: size, weight: .bold) + 2 * halo,
+                                          height: metrics.ascender + metrics.descender + 2 * halo,
+                                          points: points, weight: xs[c].count)
+        }
+        let area = LabelBox(x0: layout.plotX0, y0: layout.plotY0, x1: layout.plotX1, y1: layout.plotY1)
+        let boxes = LabelPlacement.place(requests, in: area)
+        return clusters.indices.map { (p.categoryNames[clusters[$0]], boxes[$0].centreX, boxes[$0].centreY) }
     }
 
     static func median(_ values: [Float]) -> Float {
@@ -313,9 +351,8 @@ public enum ScatterPlot {
                               style: TextStyle(size: layout.subtitleSize, color: theme.mutedText), on: &canvas)
         }
         if !layout.footnote.isEmpty {
-            let maxWidth = layout.plotX1 - layout.plotX0
-            let footnote = TextRenderer.truncated(layout.footnote, size: layout.footnoteSize, maxWidth: maxWidth)
-            TextRenderer.draw(footnote, x: layout.plotX0, baseline: layout.footnoteBaseline,
+            let (footnote, x) = layout.placedFootnote()
+            TextRenderer.draw(footnote, x: x, baseline: layout.footnoteBaseline,
                               style: TextStyle(size: layout.footnoteSize, color: theme.mutedText), on: &canvas)
         }
         let s = Float(layout.legendSize)
@@ -336,10 +373,9 @@ public enum ScatterPlot {
                                   style: TextStyle(size: layout.legendSize, color: theme.mutedText), on: &canvas)
             }
         }
-        let numberSize = max(10, Int(s * 1.15))
         for centre in panel.centres {
             TextRenderer.drawCentered(centre.name, cx: centre.x, cy: centre.y,
-                                      style: TextStyle(size: numberSize, weight: .bold, color: theme.text),
+                                      style: TextStyle(size: layout.clusterNumberSize, weight: .bold, color: theme.text),
                                       halo: theme.background, on: &canvas)
         }
     }

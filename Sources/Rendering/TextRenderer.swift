@@ -33,6 +33,19 @@ enum TextRenderer {
         return "…"
     }
 
+    /// Truncates `text` in the middle ("sentiment_cat…prefix_anger") so that it fits in `maxWidth`
+    /// pixels: for names that differ only in their ends.
+    static func truncatedInMiddle(_ text: String, size: Int, weight: FontWeight = .regular, maxWidth: Float) -> String {
+        if width(text, size: size, weight: weight) <= maxWidth { return text }
+        let characters = Array(text)
+        for kept in stride(from: characters.count - 1, through: 1, by: -1) {
+            let tail = kept / 2, head = kept - tail
+            let candidate = String(characters[..<head]) + "…" + String(characters[(characters.count - tail)...])
+            if width(candidate, size: size, weight: weight) <= maxWidth { return candidate }
+        }
+        return "…"
+    }
+
     /// Draws `text` with its baseline at `y`, starting at `x`; returns the pen position after it.
     @discardableResult
     static func draw(_ text: String, x: Float, baseline y: Float, style: TextStyle, on canvas: inout Canvas) -> Float {
@@ -69,6 +82,9 @@ enum TextRenderer {
         }
     }
 
+    /// How far the halo of `drawCentered` reaches beyond the glyphs, pixels.
+    static func haloRadius(size: Int) -> Float { max(1, Float(size) / 12) }
+
     /// Draws `text` centred on (cx, cy) with a halo of `haloColor` (for labels over points).
     static func drawCentered(_ text: String, cx: Float, cy: Float, style: TextStyle, halo haloColor: RGBColor,
                              on canvas: inout Canvas) {
@@ -77,7 +93,7 @@ enum TextRenderer {
         let x = cx - w / 2, baseline = cy + (m.ascender - m.descender) / 2 - 1
         var halo = style
         halo.color = haloColor
-        let r = max(1, Float(style.size) / 12)
+        let r = haloRadius(size: style.size)
         for (dx, dy) in [(-r, 0), (r, 0), (0, -r), (0, r), (-r, -r), (r, r), (-r, r), (r, -r)] as [(Float, Float)] {
             draw(text, x: x + dx, baseline: baseline + dy, style: halo, on: &canvas)
         }

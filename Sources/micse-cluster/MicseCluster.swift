@@ -22,7 +22,8 @@ enum Main {
             let code = MicseCluster.exitCode(for: error)
             guard code != .success else { MicseCluster.exit(withError: error) }
             let message = MicseCluster.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data("error: \(message) (see --help)\n".utf8))
+            let hint = code == .validationFailure ? " (see --help)" : ""   // only usage errors are about the options
+            FileHandle.standardError.write(Data("error: \(message)\(hint)\n".utf8))
             exit(code.rawValue)
         }
     }

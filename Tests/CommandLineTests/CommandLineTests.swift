@@ -104,6 +104,28 @@ struct CommandLineTests {
         BadInput(arguments: ["embed"], mentions: "<input>", status: 64),
         BadInput(arguments: ["plot", "DIR/unterminated.csv", "--output", "DIR/out.png", "--height", "10"],
                  mentions: "--height must be 64…32768 pixels (got 10)", status: 64),
+        // A comma inside an unquoted text would shift the label into the text's place.
+        BadInput(arguments: ["DIR/extra.csv", "--csv", "DIR/out.csv"], mentions: "extra.csv:2: row has 3 fields, the header has 2"),
+        BadInput(arguments: ["DIR/extra.csv", "--labels", "DIR/labels.txt", "--csv", "DIR/out.csv"], mentions: "is for a plain-text corpus"),
+        // Out-of-range numbers are usage errors, not traps or huge allocations.
+        BadInput(arguments: ["DIR/ok.csv", "--csv", "DIR/out.csv", "--threads", "2147483648"], mentions: "--threads must be 1…1024", status: 64),
+        BadInput(arguments: ["tokenize", "--model", "DIR/", "--threads", "0"], mentions: "--threads must be 1…1024", status: 64),
+        BadInput(arguments: ["kmeans", "DIR/nan.npy", "--n-init", "4611686018427387904", "--output", "DIR/out.csv"],
+                 mentions: "--n-init must be 1…10,000", status: 64),
+        BadInput(arguments: ["umap", "DIR/nan.npy", "--output", "DIR/out.csv", "--negative-sample-rate", "1000000000"],
+                 mentions: "negative sample rate must be 0…1000", status: 64),
+        BadInput(arguments: ["embed", "DIR/ok.csv", "--output", "DIR/out.csv", "--batch-tokens", "9223372036854775807"],
+                 mentions: "--batch-tokens must be 1…16,777,216", status: 64),
+        BadInput(arguments: ["umap", "DIR/nan.npy", "--output", "DIR/out.csv"], mentions: "nan.npy: row 3 holds a NaN"),
+        BadInput(arguments: ["kmeans", "DIR/nan.npy", "--output", "DIR/out.png"], mentions: "--output must end in .csv", status: 64),
+        BadInput(arguments: ["embed", "DIR/ok.csv", "--output", "DIR/out.csv"], mentions: "--output must end in .npy", status: 64),
+        BadInput(arguments: ["plot", "DIR/huge.csv", "--output", "DIR/out.png", "--frame", "all"], mentions: "too large to draw"),
+        BadInput(arguments: ["bench", "umap", "DIR/nan.npy", "--runs", "1", "--output", "DIR/nan.npy"], mentions: "is an input file"),
+        // Refused after reading the corpus, before the model is loaded.
+        BadInput(arguments: ["DIR/ok.csv", "--clusters", "5", "--csv", "DIR/out.csv", "-q"], mentions: "--clusters 5: the corpus has 4 documents"),
+        BadInput(arguments: ["DIR/ok.csv", "--width", "30000", "--height", "30000", "--plot", "DIR/out.png", "-q"],
+                 mentions: "image size 30000×30000 is out of range"),
+        BadInput(arguments: ["DIR/ok.csv", "--max-length", "100000", "--csv", "DIR/out.csv", "-q"], mentions: "--max-length 100000 is more than"),
     ]
 
     @Test("Bad input: one clear line on stderr, a non-zero exit, the previous output left as it was", arguments: badInputs)
@@ -111,6 +133,9 @@ struct CommandLineTests {
         let dir = try makeTemporaryDirectory("micse-cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("text,label\nhello,0\n\"never closed,1\n".utf8).write(to: dir.appendingPathComponent("unterminated.csv"))
+        try Data("text,label\nI love this, really,joy\ngoodbye,sad\n".utf8).write(to: dir.appendingPathComponent("extra.csv"))
+        try Data("text\none\ntwo\nthree\nfour\n".utf8).write(to: dir.appendingPathComponent("ok.csv"))
+        try Data("x,y,label\n3e38,1,a\n-3e38,2,b\n0,-3e38,a\n".utf8).write(to: dir.appendingPathComponent("huge.csv"))
         var values = [Float](repeating: 0.5, count: 4 * 3)
         values[2 * 3 + 1] = .nan   // the third row: "row 3" to the user
         try NPYFile.write(rows: 4, columns: 3, values: values, to: dir.appendingPathComponent("nan.npy"))
@@ -133,5 +158,27 @@ struct CommandLineTests {
         }
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty, "temporary files left behind: \(leftovers)")
+    }
+
+    @Test("tokenize: a full disk on standard output is one error line, not a trap")
+    func tokenizeToFullDisk() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+        let vocabulary = try makeTemporaryDirectory("micse-cli-vocab")
+        defer { try? FileManager.default.removeItem(at: vocabulary) }
+        try Data("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n".utf8).write(to: vocabulary.appendingPathComponent("vocab.txt"))
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["tokenize", "--model", vocabulary.path]
+        let input = Pipe(), err = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        process.standardError = err
+        try process.run()
+        input.fileHandleForWriting.write(Data("hello\n".utf8))
+        try input.fileHandleForWriting.close()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1, "exit \(process.terminationStatus): \(stderr)")
+        #expect(stderr.hasPrefix("error: cannot write the token ids to standard output") && stderr.split(separator: "\n").count == 1, "\(stderr)")
     }
 }

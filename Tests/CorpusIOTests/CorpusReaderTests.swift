@@ -214,3 +214,78 @@ struct CorpusReaderTests {
         #expect(error(try file("allempty.csv", "text\n \n\"\"\n")).contains("no documents to process"))
     }
 }
+
+@Suite("Corpus reading: files from other tools")
+struct CorpusReaderToolTests {
+    let dir: URL
+    init() throws { dir = try makeTemporaryDirectory("corpus-tools") }
+
+    func file(_ name: String, _ data: Data) throws -> URL {
+        let url = dir.appendingPathComponent(name)
+        try data.write(to: url)
+        return url
+    }
+    func message(_ body: () throws -> Any) -> String {
+        do { _ = try body(); return "" } catch { return "\(error)" }
+    }
+
+    @Test("a row with more fields than the header is an error naming its line (a label would be lost)")
+    func extraFields() throws {
+        let url = try file("extra.csv", Data("text,label\nfine,a\nI love this, really,joy\n".utf8))
+        #expect(message { try CorpusReader.read(url) }.contains("extra.csv:3: row has 3 fields, the header has 2; quote a field"))
+        // Trailing empty fields (a separator at the end of every row) are harmless.
+        let trailing = try CorpusReader.read(try file("trailing.csv", Data("text,label\nfine,a,\nok,b,,\n".utf8)))
+        #expect(trailing.texts == ["fine", "ok"] && trailing.labels == ["a", "b"])
+        let oneColumn = try file("one.csv", Data("sentence\nhello, world\n".utf8))
+        #expect(message { try CorpusReader.read(oneColumn) }.contains("pass --format text"))
+    }
+
+    @Test("a tab-separated file named .csv is read with tabs, with a notice")
+    func tabsInCSV() throws {
+        let c = try CorpusReader.read(try file("t.csv", Data("text\tlabel\nhello, there\ta\nbye\tb\n".utf8)))
+        #expect(c.texts == ["hello, there", "bye"] && c.labels == ["a", "b"])
+        #expect(c.notices.first?.contains("separated by tabs") == true)
+    }
+
+    @Test("labels files and mapping.txt with Windows line ends")
+    func crlfLabels() throws {
+        let text = try file("x_text.txt", Data("alpha\nbeta\ngamma\n".utf8))
+        _ = try file("x_labels.txt", Data("0\r\n1\r\n0\r\n".utf8))
+        _ = try file("mapping.txt", Data("0\tanger\r\n1\tjoy\r\n".utf8))
+        let c = try CorpusReader.read(text)
+        #expect(c.labels == ["anger", "joy", "anger"])
+        #expect(CorpusReader.lines(of: "a\r\nb\nc\r\n") == ["a", "b", "c"])
+    }
+
+    @Test("--labels with a CSV corpus is refused, not ignored")
+    func labelsWithCSV() throws {
+        let url = try file("c.csv", Data("text,label\nhello,a\n".utf8))
+        let options = CorpusReadOptions(labelsFile: dir.appendingPathComponent("labels.txt"))
+        #expect(message { try CorpusReader.read(url, options: options) }.contains("is for a plain-text corpus"))
+    }
+
+    @Test("UTF-16 without a byte-order mark is recognised by its zero bytes")
+    func utf16WithoutBOM() throws {
+        let content = "text,label\nhello,a\nwörld,b\n"
+        for (name, encoding) in [("le.csv", String.Encoding.utf16LittleEndian), ("be.csv", .utf16BigEndian)] {
+            let c = try CorpusReader.read(try file(name, try #require(content.data(using: encoding))))
+            #expect(c.texts == ["hello", "wörld"] && c.labels == ["a", "b"], "\(name)")
+            #expect(c.notices.first?.contains("without a byte-order mark") == true)
+        }
+    }
+
+    @Test("a corpus from a pipe (not a regular file) is read through")
+    func pipe() throws {
+        let fifo = dir.appendingPathComponent("fifo.csv")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let writer = Thread {
+            if let handle = FileHandle(forWritingAtPath: fifo.path) {
+                handle.write(Data("text,label\nfrom a pipe,a\nsecond,b\n".utf8))
+                try? handle.close()
+            }
+        }
+        writer.start()
+        let c = try CorpusReader.read(fifo)
+        #expect(c.texts == ["from a pipe", "second"])
+    }
+}

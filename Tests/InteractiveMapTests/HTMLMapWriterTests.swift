@@ -112,6 +112,20 @@ struct HTMLMapWriterTests {
         #expect(view.map { Float($0) } == [0, 1, -0.25, 1e-3, 1], "the shortest decimal of each Float reads back as that Float")
     }
 
+    @Test("A dark plot theme gives the page its dark style and background")
+    func darkPage() throws {
+        var document = MapDocument(title: "t", x: [0, 1], y: [0, 1], texts: ["a", "b"])
+        let light = try HTMLMapWriter.render(document)
+        #expect(!light.contains("data-theme=\"dark\""))
+        #expect((try block("map-data", in: light) as? [String: Any])?["background"] as? String == "#ffffff")
+        document.background = "#15171C"
+        let dark = try HTMLMapWriter.render(document)
+        #expect(dark.contains("<html lang=\"en\" data-theme=\"dark\">"))
+        #expect((try block("map-data", in: dark) as? [String: Any])?["background"] as? String == "#15171c")
+        document.background = "not a colour"
+        #expect(throws: InteractiveMapError.self) { try HTMLMapWriter.render(document) }
+    }
+
     @Test("write() goes through AtomicFile and reports a missing folder")
     func writeErrors() throws {
         let folder = try makeTemporaryDirectory("micse-html")

@@ -49,3 +49,15 @@ struct LinearAlgebraTests {
         #expect(m[1, 0] == 0 && m[1, 1] == 0)
     }
 }
+
+@Suite("Row normalisation")
+struct RowNormalizationTests {
+    @Test("rows of subnormal values normalise to unit length (1/norm overflows Float)")
+    func subnormal() {
+        var m = Matrix(rows: 2, columns: 3, storage: [1e-40, 2e-40, 2e-40, 3, 0, 4])
+        m.normalizeRows()
+        #expect(m.firstNonFiniteRow() == nil)
+        let expected: [Float] = [1.0 / 3, 2.0 / 3, 2.0 / 3, 0.6, 0, 0.8]
+        for (got, want) in zip(m.storage, expected) { #expect(abs(got - want) < 1e-5) }
+    }
+}

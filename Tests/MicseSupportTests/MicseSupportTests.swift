@@ -77,3 +77,37 @@ struct MicseSupportTests {
         #expect(a.hexString.count == 16)
     }
 }
+
+@Suite("Atomic output groups")
+struct AtomicGroupTests {
+    @Test("a group replaces all its files when it completes, and none when it throws")
+    func groupIsAllOrNothing() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.txt"), b = dir.appendingPathComponent("b.txt")
+        try Data("old a".utf8).write(to: a)
+        try Data("old b".utf8).write(to: b)
+        struct DiskFull: Error {}
+        #expect(throws: DiskFull.self) {
+            try AtomicFile.group {
+                try AtomicFile.write(Data("new a".utf8), to: a)
+                // Held back until the group ends: the old file is still in place.
+                #expect(try String(contentsOf: a, encoding: .utf8) == "old a")
+                throw DiskFull()
+            }
+        }
+        #expect(try String(contentsOf: a, encoding: .utf8) == "old a" && String(contentsOf: b, encoding: .utf8) == "old b")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.txt", "b.txt"], "no temporary left")
+        let value = try AtomicFile.group { () throws -> Int in
+            try AtomicFile.write(Data("new a".utf8), to: a)
+            try AtomicFile.write(Data("new b".utf8), to: b)
+            return 7
+        }
+        #expect(value == 7)
+        #expect(try String(contentsOf: a, encoding: .utf8) == "new a" && String(contentsOf: b, encoding: .utf8) == "new b")
+        // Outside a group, a write lands at once again.
+        try AtomicFile.write(Data("last".utf8), to: a)
+        #expect(try String(contentsOf: a, encoding: .utf8) == "last")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.txt", "b.txt"])
+    }
+}

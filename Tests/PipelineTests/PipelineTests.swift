@@ -85,7 +85,8 @@ struct PipelineTests {
         #expect(table.labels?[0] == "" && table.labels?[1] == "g1")
         let categories = MapCategories(labels: table.labels, clusters: nil, theme: .light)
         #expect(categories.labelNames == ["g0", "g1", "g2", "(no label)"])
-        #expect(categories.labelColors.last == PlotTheme.light.otherColor)
+        #expect(categories.labelColors.last == PlotTheme.light.missingColor)
+        #expect(PlotTheme.light.missingColor != PlotTheme.light.otherColor)
         #expect(Set(categories.labelColors.dropLast()).count == 3 && !categories.labelColors.dropLast().contains(PlotTheme.light.otherColor))
     }
 
@@ -236,5 +237,43 @@ struct PipelineTests {
         #expect(result.coordinates.rows == 40)
         #expect(result.coordinates.firstNonFiniteRow() == nil)
     }
-}
 
+    @Test("clusters from a coordinate CSV: only the numbers present are listed; rows without one are '(no cluster)'")
+    func sparseClusters() throws {
+        let categories = MapCategories(labels: nil, clusters: [5, 40, 5, -1, 0], theme: .dark)
+        #expect(categories.clusterNames == ["cluster 0", "cluster 5", "cluster 40", MapCategories.noCluster])
+        #expect(categories.clusterIndex == [1, 2, 1, 3, 0])
+        #expect(categories.clusterColors.last == PlotTheme.dark.missingColor)
+        #expect(Set(categories.clusterColors.dropLast()).count == 3)
+        let data = categories.scatterData(x: [0, 1, 2, 3, 4], y: [0, 1, 0, 1, 0], coloring: .cluster)
+        let image = try ScatterPlot.render(data, configuration: PlotConfiguration(width: 300, theme: .dark))
+        #expect(image.width == 300)
+    }
+
+    @Test("legend order ignores case")
+    func caseInsensitiveOrder() {
+        let categories = MapCategories(labels: ["joy", "Anger", "sadness", "Optimism"], clusters: nil, theme: .light)
+        #expect(categories.labelNames == ["Anger", "joy", "Optimism", "sadness"])
+    }
+
+    @Test("--embeddings with one row per record (as `embed` writes, empty texts too) takes the rows of the documents")
+    func embeddingsPerRecord() throws {
+        let dir = try makeTemporaryDirectory("micse-records")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let texts = (0..<40).map { $0 == 7 ? "" : "text \($0)" }
+        let corpus = dir.appendingPathComponent("c.csv")
+        try Data(("text\n" + texts.map { $0.isEmpty ? "\"\"" : $0 }.joined(separator: "\n") + "\n").utf8).write(to: corpus)
+        // Record r's vector points along axis r % 8, so the rows can be told apart.
+        var values = [Float](repeating: 0, count: 40 * 8)
+        for r in 0..<40 { values[r * 8 + r % 8] = 1; values[r * 8 + (r + 3) % 8] = Float(r) / 40 }
+        let file = dir.appendingPathComponent("e.npy")
+        try NPYFile.write(rows: 40, columns: 8, values: values, to: file)
+        var c = PipelineConfiguration(input: corpus)
+        c.embeddingsFile = file
+        c.outputs = OutputPlan(plots: [], coordinates: dir.appendingPathComponent("out.csv"), html: nil, diagnostics: nil, manifest: nil)
+        c.clusters = .fixed(2)
+        let result = try Pipeline(configuration: c, reporter: ConsoleReporter(verbosity: .quiet)).run()
+        #expect(result.corpus.count == 39 && result.coordinates.rows == 39)
+        #expect(result.manifest.stages[1].detail?.contains("1 empty-text row left out") == true)
+    }
+}

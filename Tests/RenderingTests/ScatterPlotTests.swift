@@ -219,26 +219,35 @@ struct ScatterPlotTests {
         }
     }
 
-    @Test("10,000 labels: legend lists the top 30 and one 'other' line")
+    @Test("10,000 labels: legend lists the top 30 (fewer if the image is too short for them) and one 'other' line")
     func manyLabels() throws {
         let n = 20_000
         var rng = SplitMix64(seed: 1)
         let labels = (0..<n).map { i in i < 5_000 ? "big \(i % 5)" : "rare \(rng.nextInt(below: 10_000))" }
         let x = (0..<n).map { _ in Float(rng.nextGaussian()) }, y = (0..<n).map { _ in Float(rng.nextGaussian()) }
         let data = ScatterData(x: x, y: y, labels: labels)
+        func coloredPoints(_ entries: [LegendEntry]) -> Int {
+            entries.dropLast().reduce(0) { $0 + Int($1.count.replacingOccurrences(of: ",", with: ""))! }
+        }
+        // 400 px high: 31 rows do not fit even in the smallest type, so the legend keeps the
+        // largest labels that fit (a colour without a key would be unreadable) and "other".
         let panel = try ScatterPlot.prepare([data], subtitles: [""], configuration: config)[0]
-        #expect(panel.layout.legendEntries.count == Palette.defaultMaxColored + 1)
-        #expect(panel.layout.legendEntries.prefix(5).allSatisfy { $0.name.hasPrefix("big ") })
-        let other = try #require(panel.layout.legendEntries.last)
-        let coloredPoints = panel.layout.legendEntries.dropLast().reduce(0) { $0 + Int($1.count.replacingOccurrences(of: ",", with: ""))! }
-        let rareLabels = Set(labels).count - Palette.defaultMaxColored
+        let entries = panel.layout.legendEntries
+        #expect(entries.count == panel.layout.legendCapacity && entries.count < Palette.defaultMaxColored + 1)
+        #expect(Float(entries.count) * panel.layout.legendRowHeight <= panel.layout.plotY1 - panel.layout.plotY0)
+        #expect(entries.prefix(5).allSatisfy { $0.name.hasPrefix("big ") })
+        #expect(Set(panel.assignment.colors.filter { $0 != PlotTheme.light.otherColor }).count == entries.count - 1)
+        let other = try #require(entries.last)
         // 400 px wide: the compact form, points in the count column.
-        #expect(other.name == "other (\(rareLabels.grouped) labels)")
-        #expect(other.count == (n - coloredPoints).grouped)
+        #expect(other.name == "other (\((Set(labels).count - entries.count + 1).grouped) labels)")
+        #expect(other.count == (n - coloredPoints(entries)).grouped)
         _ = try ScatterPlot.render(data, configuration: config)
-        // 1600 px wide: the full line.
+        // 1600 px wide: the top 30 and the full line.
         let wide = try ScatterPlot.prepare([data], subtitles: [""], configuration: PlotConfiguration())[0]
-        #expect(wide.layout.legendEntries.last?.name == "other (\(rareLabels.grouped) labels, \((n - coloredPoints).grouped) points)")
+        let rareLabels = Set(labels).count - Palette.defaultMaxColored
+        #expect(wide.layout.legendEntries.count == Palette.defaultMaxColored + 1)
+        #expect(wide.layout.legendEntries.last?.name
+                == "other (\(rareLabels.grouped) labels, \((n - coloredPoints(wide.layout.legendEntries)).grouped) points)")
         #expect(wide.layout.legendEntries.last?.count == "")
     }
 

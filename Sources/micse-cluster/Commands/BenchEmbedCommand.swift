@@ -50,6 +50,7 @@ struct BenchEmbedCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let output { try AtomicFile.checkDistinct(outputs: [(output, "--output")], inputs: [csv]) }
         var texts = try CorpusReader.read(csv, options: CorpusReadOptions(keepEmptyTexts: true)).texts
         if let limit { texts = Array(texts.prefix(limit)) }
         let model = try embedding.resolveModel().directory

@@ -49,6 +49,7 @@ struct BenchRenderCommand: ParsableCommand {
     @OptionGroup var plot: PlotOptions
 
     func run() throws {
+        if let out { try AtomicFile.checkDistinct(outputs: [(out, "--out")], inputs: coords.map { [$0] } ?? []) }
         let data: ScatterData
         if let coords {
             let table = try CoordinateTable.read(coords)

@@ -47,6 +47,7 @@ struct BenchUMAPCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let output { try AtomicFile.checkDistinct(outputs: [(output, "--output")], inputs: embeddings.map { [$0] } ?? []) }
         let configuration = umap.configuration(run: runOptions)
         let threads = resolvedThreadCount(configuration.threadCount)
         BLAS.setThreadCount(threads)

@@ -34,6 +34,12 @@ struct EmbedCommand: ParsableCommand {
     @OptionGroup(title: "Run") var runOptions: RunOptions
     @OptionGroup var verbosity: OutputVerbosityOptions
 
+    func validate() throws {
+        guard output.pathExtension.lowercased() == "npy" else {
+            throw ValidationError("--output must end in .npy (got \(output.lastPathComponent)).")
+        }
+    }
+
     func run() throws {
         try AtomicFile.checkDistinct(outputs: [(output, "--output")], inputs: [input, corpus.labels].compactMap { $0 })
         try AtomicFile.checkWritable(output)

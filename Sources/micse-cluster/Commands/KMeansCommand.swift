@@ -39,7 +39,13 @@ struct KMeansCommand: ParsableCommand {
     @OptionGroup var options: ClusterOptions
     @OptionGroup var runOptions: RunOptions
 
+    @Flag(name: .shortAndLong, help: "Print only errors.")
+    var quiet = false
+
     func validate() throws {
+        guard output.pathExtension.lowercased() == "csv" else {
+            throw ValidationError("--output must end in .csv (got \(output.lastPathComponent)).")
+        }
         guard silhouetteSample >= 2 else { throw ValidationError("--silhouette-sample must be at least 2 (got \(silhouetteSample)).") }
     }
 
@@ -85,9 +91,12 @@ struct KMeansCommand: ParsableCommand {
         var csv = "id,cluster\n"
         csv.reserveCapacity(result.labels.count * 10)
         for (i, label) in result.labels.enumerated() { csv += "\(i),\(label)\n" }
-        try AtomicFile.write(Data(csv.utf8), to: output)
         let diagnosticsURL = Self.diagnosticsURL(for: output)
-        try AtomicFile.write(diagnostics.jsonData(), to: diagnosticsURL)
+        try AtomicFile.group {   // both files, or neither
+            try AtomicFile.write(Data(csv.utf8), to: output)
+            try AtomicFile.write(diagnostics.jsonData(), to: diagnosticsURL)
+        }
+        guard !quiet else { return }
         print(diagnostics.summary)
         print("wrote \(output.path) and \(diagnosticsURL.path)")
     }
@@ -110,11 +119,7 @@ enum LabelFile {
             do { text = try String(contentsOf: url, encoding: .utf8) } catch {
                 throw MicseError("\(url.path): cannot read labels (\(FileManager.default.fileExists(atPath: url.path) ? "not UTF-8 text" : "no such file"))")
             }
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-                $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-            }
-            if lines.last == "" { lines.removeLast() }
-            values = lines
+            values = CorpusReader.lines(of: text)
         }
         let trimmed = values.map { $0.trimmingCharacters(in: .whitespaces) }
         let present = Set(trimmed.filter { !$0.isEmpty })

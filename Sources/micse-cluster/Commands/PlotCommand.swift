@@ -48,23 +48,25 @@ struct PlotCommand: ParsableCommand {
         try AtomicFile.checkWritable(output)
         let table = try CoordinateTable.read(coordinates)
         let name = coordinates.deletingPathExtension().lastPathComponent
-        let configuration = plot.configuration(defaultTitle: "\(name) · \(table.count.formatted()) points", seed: seed)
+        let configuration = plot.configuration(defaultTitle: "\(name) · \(table.count.formatted()) point\(table.count == 1 ? "" : "s")", seed: seed)
         let categories = MapCategories(labels: table.labels, clusters: table.clusters, theme: configuration.theme,
                                        maxColored: configuration.maxColoredCategories)
         let stopwatch = Stopwatch()
         if output.pathExtension.lowercased() == "html" {
             let document = categories.mapDocument(title: configuration.title, subtitle: "from \(coordinates.lastPathComponent)",
                                                   x: table.x, y: table.y, texts: table.texts ?? [String](repeating: "", count: table.count),
-                                                  ids: table.ids, framing: configuration.framing)
+                                                  ids: table.ids, framing: configuration.framing, theme: configuration.theme)
             try HTMLMapWriter.write(document, to: output)
         } else {
-            let colorings = try plot.panelColorings() ?? [plot.colorBy ?? categories.availableColorings.first ?? .label]
-            for coloring in colorings where !categories.availableColorings.contains(coloring) {
+            // Without a label or cluster column (and no --color-by/--panels) the points get one colour.
+            let requested = try plot.panelColorings() ?? plot.colorBy.map { [$0] }
+            let colorings = requested ?? [categories.availableColorings.first ?? .label]
+            for coloring in requested ?? [] where !categories.availableColorings.contains(coloring) {
                 throw MicseError("\(coordinates.path): --color-by \(coloring.rawValue) needs a non-empty \(coloring.rawValue) column")
             }
             try MapFigures.writePlot(categories, x: table.x, y: table.y, colorings: colorings, configuration: configuration,
                                      to: output, reporter: ConsoleReporter())
         }
-        print(String(format: "wrote %@ (%d points, %.2f s)", output.path, table.count, stopwatch.seconds))
+        print(String(format: "wrote %@ (%@ point%@, %.2f s)", output.path, table.count.formatted(), table.count == 1 ? "" : "s", stopwatch.seconds))
     }
 }

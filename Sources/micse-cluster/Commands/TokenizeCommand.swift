@@ -36,6 +36,7 @@ struct TokenizeCommand: ParsableCommand {
 
     func validate() throws {
         guard maxLength >= 2 else { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
+        try RunOptions.validate(threads: threads)
     }
 
     func run() throws {
@@ -44,20 +45,22 @@ struct TokenizeCommand: ParsableCommand {
         let limit: Int? = noTruncation ? nil : maxLength
         var batch: [String] = []
         batch.reserveCapacity(4096)
-        func flush() {
+        func flush() throws {
             var output = ""
             for ids in tokenizer.encodeBatch(batch, maxLength: limit, threads: threadCount) {
                 output += "["
                 output += ids.map { String($0) }.joined(separator: ",")
                 output += "]\n"
             }
-            FileHandle.standardOutput.write(Data(output.utf8))
+            do { try FileHandle.standardOutput.write(contentsOf: Data(output.utf8)) } catch {
+                throw MicseError("cannot write the token ids to standard output: \(error.localizedDescription)")
+            }
             batch.removeAll(keepingCapacity: true)
         }
         while let line = readLine(strippingNewline: true) {
             batch.append(line)
-            if batch.count == 4096 { flush() }
+            if batch.count == 4096 { try flush() }
         }
-        if !batch.isEmpty { flush() }
+        if !batch.isEmpty { try flush() }
     }
 }

@@ -36,7 +36,7 @@ struct UMAPCommand: ParsableCommand {
     func validate() throws {
         let ext = output.pathExtension.lowercased()
         guard ext == "npy" || ext == "csv" else { throw ValidationError("--output must end in .npy or .csv (got \(output.lastPathComponent)).") }
-        guard dimensions >= 1 else { throw ValidationError("--dimensions must be at least 1.") }
+        guard (1...1000).contains(dimensions) else { throw ValidationError("--dimensions must be 1…1000 (got \(dimensions)).") }
     }
 
     func run() throws {
@@ -44,6 +44,9 @@ struct UMAPCommand: ParsableCommand {
         try AtomicFile.checkWritable(output)
         let array = try NPYFile.read(embeddings)
         let data = Matrix(rows: array.rows, columns: array.columns, storage: array.values)
+        if let row = data.firstNonFiniteRow() {
+            throw MicseError("\(embeddings.path): row \(row + 1) holds a NaN or infinite value")
+        }
         var configuration = umap.configuration(run: runOptions)
         configuration.componentCount = dimensions
         let reporter = ConsoleReporter(verbosity: verbosity.quiet ? .quiet : (verbosity.verbose ? .verbose : .normal))

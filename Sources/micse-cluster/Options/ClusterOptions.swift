@@ -52,8 +52,8 @@ struct ClusterOptions: ParsableArguments {
         if case .fixed(let k) = clusters, k < 1 {
             throw ValidationError("--clusters must be at least 1 or 'auto' (got \(k)).")
         }
-        guard nInit >= 1 else { throw ValidationError("--n-init must be at least 1 (got \(nInit)).") }
-        guard maxIter >= 1 else { throw ValidationError("--max-iter must be at least 1 (got \(maxIter)).") }
+        guard (1...10_000).contains(nInit) else { throw ValidationError("--n-init must be 1…10,000 (got \(nInit)).") }
+        guard (1...1_000_000).contains(maxIter) else { throw ValidationError("--max-iter must be 1…1,000,000 (got \(maxIter)).") }
         guard tol >= 0, tol.isFinite else { throw ValidationError("--tol must be finite and ≥ 0 (got \(tol)).") }
     }
 

@@ -35,8 +35,8 @@ struct EmbeddingOptions: ParsableArguments {
 
     func validate() throws {
         if let maxLength, maxLength < 2 { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1; got \(batchSize).") }
-        guard batchTokens >= 1 else { throw ValidationError("--batch-tokens must be at least 1; got \(batchTokens).") }
+        guard (1...1_048_576).contains(batchSize) else { throw ValidationError("--batch-size must be 1…1,048,576; got \(batchSize).") }
+        guard (1...16_777_216).contains(batchTokens) else { throw ValidationError("--batch-tokens must be 1…16,777,216; got \(batchTokens).") }
     }
 
     /// The model `--model` names, or the default one (with a notice when it is the bundled fallback).

@@ -40,7 +40,7 @@ struct PlotOptions: ParsableArguments {
     @Option(help: "Plot title (default: input name, number of points, model).")
     var title: String?
 
-    @Flag(help: "Write each cluster's number at the median of its points.")
+    @Flag(help: "Write each cluster's number near the median of its points (moved apart where they would overlap).")
     var clusterNumbers = false
 
     @Option(help: "Categories with their own colour; smaller ones are drawn as 'other'.")

@@ -14,6 +14,11 @@ struct RunOptions: ParsableArguments {
     var threads: Int?
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+        try Self.validate(threads: threads)
+    }
+
+    /// Worker threads: 1…1024 (more would only cost memory and start-up time).
+    static func validate(threads: Int?) throws {
+        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be 1…1024 (got \(threads)).") }
     }
 }
