@@ -215,16 +215,9 @@ struct CorpusReaderTests {
     }
 }
 
-@Suite("Corpus reading: files from other tools")
-struct CorpusReaderToolTests {
-    let dir: URL
-    init() throws { dir = try makeTemporaryDirectory("corpus-tools") }
-
-    func file(_ name: String, _ data: Data) throws -> URL {
-        let url = dir.appendingPathComponent(name)
-        try data.write(to: url)
-        return url
-    }
+/// Files from other tools: extra fields, tabs in a .csv, Windows line ends, UTF-16 without a BOM, pipes.
+extension CorpusReaderTests {
+    func file(_ name: String, _ data: Data) throws -> URL { try file(name, bytes: Array(data)) }
     func message(_ body: () throws -> Any) -> String {
         do { _ = try body(); return "" } catch { return "\(error)" }
     }
