@@ -42,7 +42,68 @@ public enum NPYFile {
         return try parse(data, path: path)
     }
 
+    /// Reads a 1-D `.npy` of integer labels exactly: any little-endian integer dtype (int8…int64,
+    /// uint8…uint64; `read` would round values from 2^24 on through Float), or floats that are all
+    /// whole numbers.
+    public static func readIntegers(_ url: URL) throws -> [Int] {
+        let path = url.path
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw MicseError("\(path): cannot read (\(FileManager.default.fileExists(atPath: path) ? "unreadable" : "no such file"))")
+        }
+        let layout = try parseHeader(data, path: path, dtypes: integerItemSizes.merging(["<f4": 4, "|f4": 4, "<f8": 8]) { a, _ in a })
+        return try data.withUnsafeBytes { raw in
+            let base = raw.baseAddress! + layout.offset
+            return try (0..<layout.count).map { i -> Int in
+                switch layout.descr {
+                case "|i1", "<i1": return Int(base.load(fromByteOffset: i, as: Int8.self))
+                case "|u1", "<u1", "|b1": return Int(base.load(fromByteOffset: i, as: UInt8.self))
+                case "<i2": return Int(base.loadUnaligned(fromByteOffset: i * 2, as: Int16.self))
+                case "<u2": return Int(base.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
+                case "<i4": return Int(base.loadUnaligned(fromByteOffset: i * 4, as: Int32.self))
+                case "<u4": return Int(base.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
+                case "<i8": return Int(base.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                case "<u8":
+                    let v = base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+                    guard let exact = Int(exactly: v) else { throw MicseError("\(path): label \(i + 1) (\(v)) is too large") }
+                    return exact
+                default:
+                    let v = layout.descr.hasSuffix("f8") ? base.loadUnaligned(fromByteOffset: i * 8, as: Double.self)
+                        : Double(base.loadUnaligned(fromByteOffset: i * 4, as: Float.self))
+                    guard v.isFinite, v == v.rounded(), let exact = Int(exactly: v) else {
+                        throw MicseError("\(path): label \(i + 1) is not an integer (\(v))")
+                    }
+                    return exact
+                }
+            }
+        }
+    }
+
+    static let integerItemSizes: [String: Int] = ["|i1": 1, "<i1": 1, "|u1": 1, "<u1": 1, "|b1": 1, "<i2": 2, "<u2": 2,
+                                                  "<i4": 4, "<u4": 4, "<i8": 8, "<u8": 8]
+
     static func parse(_ data: Data, path: String) throws -> Array2D {
+        let layout = try parseHeader(data, path: path, dtypes: ["<f4": 4, "|f4": 4, "<i4": 4, "<f8": 8, "<i8": 8])
+        let (descr, offset, count) = (layout.descr, layout.offset, layout.count)
+        var values = [Float](repeating: 0, count: count)
+        data.withUnsafeBytes { raw in
+            let base = raw.baseAddress! + offset
+            values.withUnsafeMutableBufferPointer { out in
+                switch descr {
+                case "<f8": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 8, as: Double.self)) }
+                case "<i8": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
+                case "<i4": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) }
+                default: _ = memcpy(out.baseAddress!, base, count * 4)
+                }
+            }
+        }
+        return Array2D(rows: layout.rows, columns: layout.columns, values: values, isVector: layout.isVector)
+    }
+
+    /// The header of a `.npy`: dtype (one of `dtypes`, with its item size), shape, where the data
+    /// start; the data are checked to be all there.
+    static func parseHeader(_ data: Data, path: String, dtypes: [String: Int])
+        throws -> (descr: String, rows: Int, columns: Int, isVector: Bool, offset: Int, count: Int) {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
         guard data.count >= 10, Swift.Array(data.prefix(6)) == magic else { throw NPYError.notNPY(path: path) }
         let major = data[data.startIndex + 6]
@@ -82,30 +143,16 @@ public enum NPYFile {
         let rows = shape[0], columns = shape.count == 2 ? shape[1] : 1
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
         guard !overflow else { throw NPYError.badHeader(path: path, reason: "shape too large") }
-        let itemSize: Int
-        switch descr {
-        case "<f4", "|f4", "<i4": itemSize = 4
-        case "<f8", "<i8": itemSize = 8
-        default: throw NPYError.unsupported(path: path, reason: "dtype \(descr) (expected little-endian float32/float64)")
+        guard let itemSize = dtypes[descr] else {
+            let expected = dtypes.keys.contains("<u1") ? "a little-endian integer or float dtype" : "little-endian float32/float64"
+            throw NPYError.unsupported(path: path, reason: "dtype \(descr) (expected \(expected))")
         }
         let offset = headerStart + headerLength
         let (needed, overflow2) = count.multipliedReportingOverflow(by: itemSize)
         guard !overflow2, data.count - offset >= needed else {
             throw NPYError.truncated(path: path, expectedBytes: needed, foundBytes: data.count - offset)
         }
-        var values = [Float](repeating: 0, count: count)
-        data.withUnsafeBytes { raw in
-            let base = raw.baseAddress! + offset
-            values.withUnsafeMutableBufferPointer { out in
-                switch descr {
-                case "<f8": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 8, as: Double.self)) }
-                case "<i8": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
-                case "<i4": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) }
-                default: _ = memcpy(out.baseAddress!, base, count * 4)
-                }
-            }
-        }
-        return Array2D(rows: rows, columns: columns, values: values, isVector: shape.count == 1)
+        return (descr, rows, columns, shape.count == 1, offset, count)
     }
 
     /// The text after `'key':` up to the next top-level comma in a Python dict literal.

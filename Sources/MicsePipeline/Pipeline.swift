@@ -17,6 +17,8 @@ public struct PipelineResult: Sendable {
     public var clusterCurve: [ClusterCountSelection.Candidate]?
     public var umap: UMAPResult
     public var embedding: EmbeddingStage.Result?
+    /// Columns of the embeddings laid out (from the model or `--embeddings`).
+    public var embeddingDimension: Int
     public var manifest: RunManifest
     public var filesWritten: [URL]
 }
@@ -207,7 +209,8 @@ public struct Pipeline {
         }
         manifest.totalSeconds = total.seconds
         return PipelineResult(corpus: corpus, coordinates: layout.coordinates, clusters: kmeansResult.labels, diagnostics: diagnostics,
-                              clusterCurve: curve, umap: layout, embedding: embedding, manifest: manifest, filesWritten: written)
+                              clusterCurve: curve, umap: layout, embedding: embedding, embeddingDimension: embeddings.columns,
+                              manifest: manifest, filesWritten: written)
     }
 
     private func describe(_ c: PipelineConfiguration, umap: UMAPResult, kmeans: KMeansConfiguration) -> [String: String] {

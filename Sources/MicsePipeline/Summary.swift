@@ -18,7 +18,7 @@ public enum Summary {
         if let e = r.embedding {
             lines.append("model       \(e.model.directory.name) (\(e.model.source.rawValue)), \(e.options.pooling.rawValue) pooling, \(e.embeddings.columns) dimensions\(e.fromCache ? ", from the cache" : "")")
         } else if let file = r.manifest.embeddingsFile {
-            lines.append("embeddings  \(file), \(r.coordinates.rows)×\(r.manifest.model?.dimension ?? 0)")
+            lines.append("embeddings  \(file), \(r.coordinates.rows)×\(r.embeddingDimension)")
         }
         lines.append("layout      UMAP \(r.umap.epochCount) epochs, \(r.umap.componentCount) graph component\(r.umap.componentCount == 1 ? "" : "s"), \(r.umap.initialization.rawValue) init")
         let d = r.diagnostics

@@ -59,14 +59,18 @@ public enum Palette {
                                   maxColored: Int = defaultMaxColored, fixedColors: [RGBColor]? = nil) -> Assignment {
         precondition(counts.count == categoryCount, "counts must have one entry per category")
         let limit = max(1, maxColored)
+        // Categories the caller gave the missing-value grey ("(no label)") are not labels: they
+        // keep their own legend line and never go into "other".
+        let missing = Set((0..<categoryCount).filter { fixedColors?[$0] == theme.missingColor })
         let colored: [Int]
         let other: [Int]
-        if categoryCount <= limit {
+        if categoryCount - missing.count <= limit {
             colored = Array(0..<categoryCount)
             other = []
         } else {
-            let ranked = (0..<categoryCount).sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
-            colored = Array(ranked.prefix(limit))
+            let ranked = (0..<categoryCount).filter { !missing.contains($0) }
+                .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
+            colored = Array(ranked.prefix(limit)) + missing.sorted()
             other = Array(ranked.dropFirst(limit)).sorted()
         }
         var result = [RGBColor](repeating: theme.otherColor, count: categoryCount)

@@ -178,7 +178,8 @@ public enum ScatterPlot {
             // A legend taller than the image even in its smallest type keeps the largest categories
             // that fit and lumps the rest into "other", so that every colour drawn has its key.
             if entries.count > layout.legendCapacity {
-                (a, entries) = legend(p, maxColored: max(1, layout.legendCapacity - 1))
+                let missing = p.colors?.filter { $0 == theme.missingColor }.count ?? 0   // "(no label)" keeps its line
+                (a, entries) = legend(p, maxColored: max(1, layout.legendCapacity - 1 - missing))
                 layout = provisionalLayout(i, entries)
             }
             assignments.append(a)

@@ -33,6 +33,30 @@ struct NPYTests {
         #expect(arr.rows == 2 && arr.values == [0.5, -7.25])
     }
 
+    @Test("integer labels are read exactly, in every integer dtype (not rounded through Float)")
+    func integerLabels() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func file(_ descr: String, _ payload: [UInt8], count: Int) throws -> URL {
+            var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(count),), }"
+            header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
+            var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+            data.append(contentsOf: Array(header.utf8))
+            data.append(contentsOf: payload)
+            let url = dir.appendingPathComponent("\(descr.filter(\.isLetter))\(descr.filter(\.isNumber)).npy")
+            try data.write(to: url)
+            return url
+        }
+        func bytes<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
+        let big: [Int32] = [16_777_216, 16_777_217, 20_240_101]
+        #expect(try NPYFile.readIntegers(file("<i4", bytes(big), count: 3)) == [16_777_216, 16_777_217, 20_240_101])
+        #expect(try NPYFile.readIntegers(file("<i8", bytes([Int64(2_000_000_000_001), -3]), count: 2)) == [2_000_000_000_001, -3])
+        #expect(try NPYFile.readIntegers(file("|u1", [0, 3, 255], count: 3)) == [0, 3, 255])
+        #expect(try NPYFile.readIntegers(file("<u2", bytes([UInt16(65_535)]), count: 1)) == [65_535])
+        #expect(try NPYFile.readIntegers(file("<f8", bytes([2.0, 7.0]), count: 2)) == [2, 7])
+        #expect(throws: (any Error).self) { try NPYFile.readIntegers(file("<f4", bytes([Float(0.5)]), count: 1)) }
+    }
+
     @Test("bad files give one clear error")
     func badFiles() throws {
         #expect(throws: NPYFile.NPYError.self) { try NPYFile.parse(Data("hello world".utf8), path: "x.npy") }

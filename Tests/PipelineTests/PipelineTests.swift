@@ -275,5 +275,6 @@ struct PipelineTests {
         let result = try Pipeline(configuration: c, reporter: ConsoleReporter(verbosity: .quiet)).run()
         #expect(result.corpus.count == 39 && result.coordinates.rows == 39)
         #expect(result.manifest.stages[1].detail?.contains("1 empty-text row left out") == true)
+        #expect(Summary.text(result).contains("e.npy, 39×8"), "\(Summary.text(result))")
     }
 }

@@ -71,6 +71,15 @@ struct PaletteTests {
         #expect(a.colors == fixed)
     }
 
+    @Test("'(no label)' (the missing-value grey) keeps its own line when labels are lumped into 'other'")
+    func missingNotLumped() {
+        let grey = PlotTheme.light.missingColor
+        let fixed = [RGBColor(0x112233), RGBColor(0x445566), RGBColor(0x778899), grey]
+        let a = Palette.assignment(categoryCount: 4, counts: [50, 30, 20, 40], theme: .light, maxColored: 2, fixedColors: fixed)
+        #expect(a.colored == [0, 1, 3] && a.other == [2])
+        #expect(a.colors == [fixed[0], fixed[1], PlotTheme.light.otherColor, grey])
+    }
+
     @Test("sRGB ↔ linear ↔ OKLab conversions are consistent")
     func conversions() {
         for v: UInt32 in [0x000000, 0xFFFFFF, 0x0072B2, 0xD55E00, 0x7F7F7F] {

@@ -109,11 +109,7 @@ enum LabelFile {
     static func read(_ url: URL) throws -> (codes: [Int], names: [String]) {
         let values: [String]
         if url.pathExtension.lowercased() == "npy" {
-            let array = try NPYFile.read(url)
-            values = try array.values.enumerated().map { i, v in
-                guard v.isFinite, v == v.rounded() else { throw MicseError("\(url.path): label \(i + 1) is not an integer (\(v))") }
-                return String(Int(v))
-            }
+            values = try NPYFile.readIntegers(url).map(String.init)
         } else {
             let text: String
             do { text = try String(contentsOf: url, encoding: .utf8) } catch {
