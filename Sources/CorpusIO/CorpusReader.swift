@@ -35,7 +35,7 @@ public enum CorpusReader {
         if let utf16 = try decodedUTF16(data, path: path) {
             // Excel's "Unicode Text" (and some Windows tools) write UTF-16 with a byte-order mark.
             data = Data(utf16.text.utf8)
-            encodingNotice = "\(url.lastPathComponent): read as UTF-16 (\(utf16.byteOrder), from its byte-order mark)"
+            encodingNotice = "\(url.lastPathComponent): read as UTF-16 (\(utf16.byteOrder))"
         }
         let bomLength = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         guard data.count > bomLength,
@@ -127,9 +127,9 @@ public enum CorpusReader {
         let encoding: String.Encoding, byteOrder: String
         var bomLength = 2
         if data.starts(with: [0xFF, 0xFE]), !data.starts(with: [0xFF, 0xFE, 0x00, 0x00]) {
-            (encoding, byteOrder) = (.utf16LittleEndian, "little-endian")
+            (encoding, byteOrder) = (.utf16LittleEndian, "little-endian, from its byte-order mark")
         } else if data.starts(with: [0xFE, 0xFF]) {
-            (encoding, byteOrder) = (.utf16BigEndian, "big-endian")
+            (encoding, byteOrder) = (.utf16BigEndian, "big-endian, from its byte-order mark")
         } else if let zeroHalf = zeroByteHalf(data) {
             // No byte-order mark, but the zero high bytes of Latin text give the order away.
             bomLength = 0
@@ -362,7 +362,7 @@ public enum CorpusReader {
             labels = try readLabelsFile(labelsURL)
         }
         var corpus = Corpus(source: url, format: .text, texts: [], labels: labels == nil ? nil : [], recordIndices: [], lineNumbers: [],
-                            skippedEmpty: 0, skippedInvalid: 0, textColumnName: "line", labelColumnName: labelsURL?.lastPathComponent)
+                            skippedEmpty: 0, skippedInvalid: 0, textColumnName: "line", labelColumnName: labels == nil ? nil : labelsURL?.lastPathComponent)
         var record = -1
         var lineCount = 0
         try forEachLine(bytes) { line, range in

@@ -60,6 +60,10 @@ public struct Pipeline {
         for notice in corpus.notices { reporter.notice(notice) }
         // Checks that need only the corpus and the options, before the expensive stages.
         if !config.outputs.plots.isEmpty { try config.plot.validate(panelCount: config.panels?.count ?? 1) }
+        if config.panels?.contains(.label) == true, corpus.labels == nil {
+            throw MicseError("\(config.input.path) has no labels to colour by (\(corpus.format == .text ? "no labels file" : "no label column")); "
+                             + "colour by cluster, or name the labels with \(corpus.format == .text ? "--labels FILE" : "--label-column")")
+        }
         if case .fixed(let k) = config.clusters, k > corpus.count {
             throw MicseError("--clusters \(k): the corpus has \(corpus.count.formatted()) documents; use at most \(corpus.count)")
         }

@@ -39,7 +39,7 @@ public struct ResolvedModel: Sendable {
 ///
 /// 1. an explicit directory (`--model DIR`);
 /// 2. `$MICSE_MODEL`;
-/// 3. the Hugging Face hub cache — `$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `~/.cache/huggingface/hub` — at
+/// 3. the Hugging Face hub cache — `$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `${XDG_CACHE_HOME:-~/.cache}/huggingface/hub` — at
 ///    `models--sap-ai-research--miCSE/snapshots/<commit>/`, taking the commit `refs/main` names when it exists,
 ///    otherwise the most recently modified complete snapshot (huggingface_hub's cache layout);
 /// 4. the bundled fallback `${MICSE_HOME:-${XDG_CACHE_HOME:-~/.cache}/micse-cluster}/models/all-MiniLM-L6-v2`.
@@ -88,10 +88,12 @@ public enum ModelResolver {
         throw ModelLoadingError.modelNotFound(tried: tried + skipped.map { "skipped " + $0 })
     }
 
-    /// `$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `~/.cache/huggingface/hub` (huggingface_hub `constants.py`).
+    /// `$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `${XDG_CACHE_HOME:-~/.cache}/huggingface/hub`
+    /// (huggingface_hub `constants.py`).
     public static func huggingFaceCacheDirectory(environment: [String: String]) -> URL {
         if let cache = environment["HF_HUB_CACHE"], !cache.isEmpty { return expand(cache, environment) }
         if let home = environment["HF_HOME"], !home.isEmpty { return expand(home, environment).appendingPathComponent("hub") }
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return expand(xdg, environment).appendingPathComponent("huggingface/hub") }
         return homeDirectory(environment).appendingPathComponent(".cache/huggingface/hub")
     }
 

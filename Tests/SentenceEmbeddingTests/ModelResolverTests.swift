@@ -77,6 +77,13 @@ struct ModelResolverTests {
         let second = try ModelResolver.resolve(explicit: nil, environment: environment)
         #expect(second.directory.url.path == complete.path)
         #expect(second.skipped.count == 1 && second.skipped[0].contains("3333cccc"))
+
+        // Without HF_HOME, huggingface_hub puts its cache under $XDG_CACHE_HOME/huggingface.
+        var xdg = home.environment
+        xdg["XDG_CACHE_HOME"] = home.root.appendingPathComponent("xdg").path
+        #expect(ModelResolver.huggingFaceCacheDirectory(environment: xdg).path == home.root.appendingPathComponent("xdg/huggingface/hub").path)
+        xdg["HF_HOME"] = home.root.appendingPathComponent("hf").path
+        #expect(ModelResolver.huggingFaceCacheDirectory(environment: xdg).path == hub.path)
     }
 
     @Test("Without a cache snapshot the bundled model is used and flagged as the fallback")

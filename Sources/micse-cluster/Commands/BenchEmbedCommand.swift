@@ -26,7 +26,8 @@ struct BenchEmbedCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Corpus (CSV with a text column, or any format CorpusIO reads).", transform: URL.init(fileURLWithPath:))
+    @Option(help: "Corpus (CSV with a text column, or any format CorpusIO reads; default: ../shared/data/tweet_eval_sentiment_test.csv, from the repository folder).",
+            transform: URL.init(fileURLWithPath:))
     var csv = URL(fileURLWithPath: "../shared/data/tweet_eval_sentiment_test.csv")
 
     @Option(help: "Use the first N texts only.")

@@ -26,7 +26,8 @@ struct BenchTokenizeCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Corpus (CSV with a text column, or any format CorpusIO reads).", transform: URL.init(fileURLWithPath:))
+    @Option(help: "Corpus (CSV with a text column, or any format CorpusIO reads; default: ../shared/data/tweet_eval_sentiment_test.csv, from the repository folder).",
+            transform: URL.init(fileURLWithPath:))
     var csv = URL(fileURLWithPath: "../shared/data/tweet_eval_sentiment_test.csv")
 
     @Option(help: "Model directory (vocab.txt + tokenizer_config.json, or tokenizer.json).", transform: URL.init(fileURLWithPath:))

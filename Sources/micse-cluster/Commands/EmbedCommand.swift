@@ -52,7 +52,7 @@ struct EmbedCommand: ParsableCommand {
         readOptions.keepEmptyTexts = true
         let documents = try CorpusReader.read(input, options: readOptions)
         for notice in documents.notices { reporter.notice(notice) }
-        let stage = try EmbeddingStage(model: embedding.model, pooling: embedding.pooling, normalize: embedding.normalize ? true : nil,
+        let stage = try EmbeddingStage(model: embedding.model, pooling: embedding.pooling, normalize: embedding.normalize,
                                        maxLength: embedding.maxLength, batchTokenBudget: embedding.batchTokens,
                                        maxBatchSize: embedding.batchSize, threads: runOptions.threads)
         reporter.info(stage.resolved.summary)

@@ -11,7 +11,7 @@ struct KMeansCommand: ParsableCommand {
         commandName: "kmeans",
         abstract: "Cluster embeddings (.npy) with k-means; write id,cluster CSV and diagnostics JSON.",
         discussion: """
-        Rows are L2-normalised first (cosine geometry, as the main pipeline clusters embeddings); --raw clusters the vectors as given (e.g. 2-D UMAP coordinates). With --labels, the diagnostics add each cluster's label composition, ARI and NMI. The diagnostics JSON is written next to the CSV (clusters.csv → clusters.diagnostics.json). CSV ids are 0-based row indices in input order. --cluster-space is for the main pipeline; this command clusters its input.
+        Rows are L2-normalised first (cosine geometry, as the main pipeline clusters embeddings); --raw clusters the vectors as given (e.g. 2-D UMAP coordinates). With --labels, the diagnostics add each cluster's label composition, ARI and NMI. The diagnostics JSON is written next to the CSV (clusters.csv → clusters.diagnostics.json). CSV ids are 0-based row indices in input order.
 
         Examples:
           micse-cluster kmeans embeddings.npy --clusters 3 --labels labels.npy \\

@@ -49,9 +49,19 @@ struct MapCommand: ParsableCommand {
     @OptionGroup(title: "Embedding") var embedding: EmbeddingOptions
     @OptionGroup(title: "UMAP") var umap: UMAPOptions
     @OptionGroup(title: "k-means") var clustering: ClusterOptions
+    @OptionGroup(title: "k-means") var space: ClusterSpaceOptions
     @OptionGroup(title: "Plot") var figure: PlotOptions
     @OptionGroup(title: "Run") var runOptions: RunOptions
     @OptionGroup var verbosity: OutputVerbosityOptions
+
+    func validate() throws {
+        for url in plot where !["png", "svg"].contains(url.pathExtension.lowercased()) {
+            throw ValidationError("--plot must end in .png or .svg (got \(url.lastPathComponent)).")
+        }
+        if let html, !["html", "htm"].contains(html.pathExtension.lowercased()) {
+            throw ValidationError("--html must end in .html (got \(html.lastPathComponent)).")
+        }
+    }
 
     func run() throws {
         let reporter = ConsoleReporter(verbosity: verbosity.quiet ? .quiet : (verbosity.verbose ? .verbose : .normal))
@@ -60,7 +70,7 @@ struct MapCommand: ParsableCommand {
         c.embeddingsFile = embeddings
         c.model = embedding.model
         c.pooling = embedding.pooling
-        c.normalize = embedding.normalize ? true : nil
+        c.normalize = embedding.normalize
         c.maxLength = embedding.maxLength
         c.batchTokenBudget = embedding.batchTokens
         c.useCache = !embedding.noCache
@@ -71,13 +81,15 @@ struct MapCommand: ParsableCommand {
         case .none: c.clusters = .fromLabels
         }
         c.kmeans = clustering.configuration(clusterCount: 1, run: runOptions)
-        c.clusterSpace = clustering.clusterSpace == .umap ? .umap : .embedding
+        c.clusterSpace = space.clusterSpace == .umap ? .umap : .embedding
         c.plot = figure.configuration(defaultTitle: "", seed: runOptions.seed)
         c.panels = try figure.panelColorings() ?? figure.colorBy.map { [$0] }
         c.threads = runOptions.threads
         c.outputs = try OutputPlan.resolve(input: input, plots: plot, coordinates: csv, html: html,
                                           otherInputs: [embeddings, corpus.labels].compactMap { $0 })
         let result = try Pipeline(configuration: c, reporter: reporter).run()
+        reporter.debug("resolved configuration (also in the run manifest):")
+        for (key, value) in result.manifest.configuration.sorted(by: { $0.key < $1.key }) { reporter.debug("  \(key) = \(value)") }
         guard !verbosity.quiet else { return }
         reporter.info("")
         reporter.info(Summary.text(result))

@@ -62,7 +62,8 @@ struct PlotCommand: ParsableCommand {
             let requested = try plot.panelColorings() ?? plot.colorBy.map { [$0] }
             let colorings = requested ?? [categories.availableColorings.first ?? .label]
             for coloring in requested ?? [] where !categories.availableColorings.contains(coloring) {
-                throw MicseError("\(coordinates.path): --color-by \(coloring.rawValue) needs a non-empty \(coloring.rawValue) column")
+                let option = try plot.panelColorings() != nil ? "--panels" : "--color-by"
+                throw MicseError("\(coordinates.path): \(option) \(coloring.rawValue) needs a non-empty \(coloring.rawValue) column")
             }
             try MapFigures.writePlot(categories, x: table.x, y: table.y, colorings: colorings, configuration: configuration,
                                      to: output, reporter: ConsoleReporter())

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MicseSupport
+import SentenceEmbedding
 import Tokenization
 
 /// `micse-cluster tokenize --model DIR`: BERT WordPiece ids of each line of stdin, as JSON arrays.
@@ -12,21 +13,21 @@ struct TokenizeCommand: ParsableCommand {
         Reads one text per line (UTF-8; invalid bytes become U+FFFD, which BERT drops) and prints \
         the ids [CLS] … [SEP] that Hugging Face's BertTokenizerFast gives, truncated to \
         --max-length ids and not padded. The model directory holds vocab.txt (with \
-        tokenizer_config.json) or tokenizer.json.
+        tokenizer_config.json) or tokenizer.json; without --model, the model the other commands \
+        use ($MICSE_MODEL, the Hugging Face cache, the bundled all-MiniLM-L6-v2).
 
         Example:
-          echo "Hello, world!" | micse-cluster tokenize \\
-              --model ~/.cache/micse-cluster/models/all-MiniLM-L6-v2
+          echo "Hello, world!" | micse-cluster tokenize
           [101,7592,1010,2088,999,102]
         """
     )
 
-    @Option(help: "Model directory (vocab.txt + tokenizer_config.json, or tokenizer.json).",
+    @Option(help: "Model directory (vocab.txt + tokenizer_config.json, or tokenizer.json; default: as the other commands).",
             transform: URL.init(fileURLWithPath:))
-    var model: URL
+    var model: URL?
 
-    @Option(help: "Truncate to this many ids, [CLS] and [SEP] included.")
-    var maxLength = 128
+    @Option(help: "Truncate to this many ids, [CLS] and [SEP] included (default: the model's, as `embed`: 256 for all-MiniLM-L6-v2, else 128).")
+    var maxLength: Int?
 
     @Flag(help: "Do not truncate (ignore --max-length).")
     var noTruncation = false
@@ -35,14 +36,17 @@ struct TokenizeCommand: ParsableCommand {
     var threads: Int?
 
     func validate() throws {
-        guard maxLength >= 2 else { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
+        if let maxLength, maxLength < 2 { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
         try RunOptions.validate(threads: threads)
     }
 
     func run() throws {
-        let tokenizer = try BertTokenizer(directory: model)
+        let directory = try model ?? ModelResolver.resolve(explicit: nil).directory.url
+        let tokenizer = try BertTokenizer(directory: directory)
         let threadCount = resolvedThreadCount(threads)
-        let limit: Int? = noTruncation ? nil : maxLength
+        // The truncation `embed` applies: the model's sentence-transformers length, else 128.
+        let modelLength = (try? ModelDirectory(url: directory).defaultMaxLength) ?? EncoderOptions().maxLength
+        let limit: Int? = noTruncation ? nil : (maxLength ?? modelLength)
         var batch: [String] = []
         batch.reserveCapacity(4096)
         func flush() throws {

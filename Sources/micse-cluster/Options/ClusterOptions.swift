@@ -42,9 +42,6 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Convergence tolerance on the centre shift, relative to the mean feature variance.")
     var tol: Double = 1e-4
 
-    @Option(help: "Space the main pipeline clusters in: the L2-normalised embeddings (cosine geometry) or the 2-D UMAP coordinates.")
-    var clusterSpace: ClusterSpaceOption = .embedding
-
     @Option(help: "Assignment step: 'elkan' (all restarts share one GEMM per row block; from k = 12, Elkan's bounds skip most distances once labels settle), 'lloyd' (the same without bounds: every distance) or 'hamerly' (bounds, one restart at a time). The bounds are exact: only the time differs.")
     var kmeans: KMeansAlgorithm = .elkan
 
@@ -72,3 +69,9 @@ struct ClusterOptions: ParsableArguments {
 }
 
 extension KMeansAlgorithm: ExpressibleByArgument {}
+
+/// Where the main pipeline clusters (not an option of `kmeans`, which clusters its input).
+struct ClusterSpaceOptions: ParsableArguments {
+    @Option(help: "Space to cluster in: the L2-normalised embeddings (cosine geometry) or the 2-D UMAP coordinates.")
+    var clusterSpace: ClusterSpaceOption = .embedding
+}

@@ -24,7 +24,7 @@ struct CorpusOptions: ParsableArguments {
     @Flag(help: "Skip rows that are not valid UTF-8 (counted in the summary) instead of stopping.")
     var skipInvalid = false
 
-    @Flag(help: "Keep documents whose text is empty (by default they are skipped and counted).")
+    @Flag(help: "Keep documents whose text is empty (by default they are skipped and counted; `embed` always keeps them, one row per record).")
     var keepEmpty = false
 
     var readOptions: CorpusReadOptions {
@@ -38,7 +38,7 @@ struct OutputVerbosityOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print only errors.")
     var quiet = false
 
-    @Flag(name: .shortAndLong, help: "Print more detail (resolved configuration, per-stage notes).")
+    @Flag(name: .shortAndLong, help: "Print more detail (the resolved configuration of the run).")
     var verbose = false
 
     func validate() throws {

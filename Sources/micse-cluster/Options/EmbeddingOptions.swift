@@ -26,11 +26,12 @@ struct EmbeddingOptions: ParsableArguments {
     @Option(help: "Tokens per batch at most (texts are packed without padding; the GEMM height).")
     var batchTokens = 1024
 
-    @Flag(help: "Scale every sentence vector to unit length.")
-    var normalize = false
+    @Flag(inversion: .prefixedNo,
+          help: "Scale every sentence vector to unit length, or not (default: as the model says; all-MiniLM-L6-v2 does, miCSE does not).")
+    var normalize: Bool?
 
     @Flag(help: ArgumentHelp("Neither read nor write the embedding cache.",
-                             discussion: "The cache lives in ${MICSE_HOME:-${XDG_CACHE_HOME:-~/.cache}/micse-cluster}/embeddings; delete that folder to clear it."))
+                             discussion: "The cache lives in $MICSE_CACHE_DIR if set, else ${MICSE_HOME:-${XDG_CACHE_HOME:-~/.cache}/micse-cluster}/embeddings; delete that folder to clear it."))
     var noCache = false
 
     func validate() throws {
@@ -44,7 +45,7 @@ struct EmbeddingOptions: ParsableArguments {
 
     /// The encoder configuration for `model` (its own pooling unless --pooling is given).
     func encoderOptions(for model: ModelDirectory, threads: Int?) -> EncoderOptions {
-        EncoderOptions(pooling: pooling ?? model.defaultPooling, normalize: normalize, maxLength: maxLength ?? model.defaultMaxLength,
+        EncoderOptions(pooling: pooling ?? model.defaultPooling, normalize: normalize ?? false, maxLength: maxLength ?? model.defaultMaxLength,
                        batchTokenBudget: batchTokens, maxBatchSize: batchSize, threadCount: threads)
     }
 }

@@ -37,7 +37,7 @@ struct PlotOptions: ParsableArguments {
     @Option(help: "Draw side-by-side panels in one image, e.g. label,cluster.")
     var panels: String?
 
-    @Option(help: "Plot title (default: input name, number of points, model).")
+    @Option(help: "Plot title (default: the input's name and size, and the model when embedding).")
     var title: String?
 
     @Flag(help: "Write each cluster's number near the median of its points (moved apart where they would overlap).")
