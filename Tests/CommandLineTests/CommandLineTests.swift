@@ -126,6 +126,8 @@ struct CommandLineTests {
         BadInput(arguments: ["DIR/ok.csv", "--width", "30000", "--height", "30000", "--plot", "DIR/out.png", "-q"],
                  mentions: "image size 30000×30000 is out of range"),
         BadInput(arguments: ["DIR/ok.csv", "--max-length", "100000", "--csv", "DIR/out.csv", "-q"], mentions: "--max-length 100000 is more than"),
+        BadInput(arguments: ["DIR/ok.csv", "--panels", "label,cluster", "--plot", "DIR/out.png", "-q"], mentions: "has no labels to colour by"),
+        BadInput(arguments: ["DIR/ok.csv", "--plot", "DIR/out.jpg"], mentions: "--plot must end in .png or .svg", status: 64),
     ]
 
     @Test("Bad input: one clear line on stderr, a non-zero exit, the previous output left as it was", arguments: badInputs)
