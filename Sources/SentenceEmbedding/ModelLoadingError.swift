@@ -101,7 +101,7 @@ public enum ModelLoadingError: UserFacingError, Equatable {
         case let .duplicateTensor(path, tensor):
             return "\(path): tensor \(tensor) appears more than once"
         case let .modelNotFound(tried):
-            return "no sentence-encoder model found (looked in: \(tried.joined(separator: "; "))) — run `make setup` to install the bundled model, or pass --model DIR"
+            return "no sentence-encoder model found (looked in: \(tried.joined(separator: "; "))) — install the bundled model with `make setup` (or `.ci/install-deps`) in the micse-cluster folder, or pass --model DIR"
         case let .notAModelDirectory(path, source, reason):
             return "\(path) (from \(source)): not a usable model directory: \(reason)"
         }

@@ -16,7 +16,7 @@ struct CommandLineTests {
     }
 
     /// Runs the binary with `arguments` on an 80-column, non-terminal output.
-    static func run(_ arguments: [String]) throws -> Outcome {
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             Issue.record("no micse-cluster binary at \(binary.path): build it first (swift build --build-tests)")
             return Outcome(status: -1, stdout: "", stderr: "")
@@ -26,15 +26,17 @@ struct CommandLineTests {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["COLUMNS"] = "80"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Read both pipes before waiting: a help screen can exceed a pipe's buffer.
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        // Read both pipes before waiting: a help screen can exceed a pipe's buffer. (Foundation's
+        // readDataToEndOfFile traps on EINTR, which other tests' child processes can cause.)
+        let stderrData = readToEnd(err.fileHandleForReading)
+        let stdoutData = readToEnd(out.fileHandleForReading)
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
                        stderr: String(decoding: stderrData, as: UTF8.self))
@@ -162,6 +164,26 @@ struct CommandLineTests {
         #expect(leftovers.isEmpty, "temporary files left behind: \(leftovers)")
     }
 
+    @Test("embed, then map --embeddings of its file: the same map as embedding in the run (empty texts and all)")
+    func embedThenMap() throws {
+        let dir = try makeTemporaryDirectory("micse-cli-embed")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rows = Array(CorpusReader.lines(of: try String(contentsOf: SharedData.data("tweet_eval_emotion_train.csv"), encoding: .utf8))
+            .prefix(41))
+        let corpus = ([rows[0]] + rows[1...10] + ["\"\",joy", "\"  \",sadness"] + rows[11...]).joined(separator: "\n") + "\n"
+        try Data(corpus.utf8).write(to: dir.appendingPathComponent("c.csv"))
+        let cache = ["MICSE_CACHE_DIR": dir.appendingPathComponent("cache").path]
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        for arguments in [["embed", path("c.csv"), "-o", path("e.npy"), "-q"],
+                          [path("c.csv"), "--embeddings", path("e.npy"), "--csv", path("a.csv"), "-q"],
+                          [path("c.csv"), "--csv", path("b.csv"), "-q", "--no-cache"]] {
+            let outcome = try Self.run(arguments, environment: cache)
+            try #require(outcome.status == 0, "\(arguments): \(outcome.stderr)")
+        }
+        #expect(try NPYFile.read(dir.appendingPathComponent("e.npy")).rows == 42, "one row per record, the two empty texts too")
+        #expect(try Data(contentsOf: dir.appendingPathComponent("a.csv")) == Data(contentsOf: dir.appendingPathComponent("b.csv")))
+    }
+
     @Test("tokenize: a full disk on standard output is one error line, not a trap")
     func tokenizeToFullDisk() throws {
         guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
@@ -178,7 +200,7 @@ struct CommandLineTests {
         try process.run()
         input.fileHandleForWriting.write(Data("hello\n".utf8))
         try input.fileHandleForWriting.close()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: readToEnd(err.fileHandleForReading), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 1, "exit \(process.terminationStatus): \(stderr)")
         #expect(stderr.hasPrefix("error: cannot write the token ids to standard output") && stderr.split(separator: "\n").count == 1, "\(stderr)")

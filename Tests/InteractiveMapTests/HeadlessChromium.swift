@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs headless Chromium on a local page and returns the DOM after the page's scripts ran.
 ///
@@ -89,9 +90,9 @@ struct HeadlessChromium {
         defer { watchdog.cancel() }
         // Read both pipes concurrently so neither fills up and blocks Chromium.
         nonisolated(unsafe) var errorData = Data()
-        let reader = Thread { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
+        let reader = Thread { errorData = readToEnd(errors.fileHandleForReading) }
         reader.start()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let outputData = readToEnd(output.fileHandleForReading)
         process.waitUntilExit()
         while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
         return PageResult(dom: String(decoding: outputData, as: UTF8.self), log: String(decoding: errorData, as: UTF8.self))

@@ -35,3 +35,16 @@ public func cosineSimilarity(_ a: [Float], _ b: [Float]) -> Double {
     for i in a.indices { dot += Double(a[i]) * Double(b[i]); na += Double(a[i]) * Double(a[i]); nb += Double(b[i]) * Double(b[i]) }
     return dot / max(1e-300, (na * nb).squareRoot())
 }
+
+/// Everything a pipe or file holds up to its end, retrying reads that a signal interrupted
+/// (Foundation's `readDataToEndOfFile` traps on EINTR, which other tests' child processes cause).
+public func readToEnd(_ handle: FileHandle) -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+        if n > 0 { data.append(contentsOf: buffer[0..<n]); continue }
+        if n < 0 && errno == EINTR { continue }
+        return data
+    }
+}

@@ -57,9 +57,33 @@ struct EmbedCommand: ParsableCommand {
                                        maxBatchSize: embedding.batchSize, threads: runOptions.threads)
         reporter.info(stage.resolved.summary)
         if let notice = stage.resolved.notice { reporter.notice(notice) }
-        let result = try stage.embed(documents, cache: embedding.noCache ? nil : EmbeddingCache(), progress: reporter)
-        reporter.stage("embed", seconds: result.seconds, result.detail)
-        let vectors = result.embeddings
+        let cache = embedding.noCache ? nil : EmbeddingCache()
+        // The main command skips empty texts (unless --keep-empty). Embedding the others exactly as
+        // it does (same batches, so the same last bits, and the same cache entry) makes
+        // `map --embeddings` of this file reproduce the plain map; the empty texts' rows ([CLS][SEP])
+        // are embedded on their own.
+        let blank = documents.texts.indices.filter { documents.texts[$0].allSatisfy(\.isWhitespace) }
+        let vectors: Matrix
+        if corpus.keepEmpty || blank.isEmpty || blank.count == documents.count {
+            let result = try stage.embed(documents, cache: cache, progress: reporter)
+            reporter.stage("embed", seconds: result.seconds, result.detail)
+            vectors = result.embeddings
+        } else {
+            let blankSet = Set(blank)
+            let kept = documents.texts.indices.filter { !blankSet.contains($0) }
+            var nonEmpty = documents
+            nonEmpty.texts = kept.map { documents.texts[$0] }
+            nonEmpty.labels = documents.labels.map { labels in kept.map { labels[$0] } }
+            nonEmpty.recordIndices = kept.map { documents.recordIndices[$0] }
+            nonEmpty.lineNumbers = kept.map { documents.lineNumbers[$0] }
+            let result = try stage.embed(nonEmpty, cache: cache, progress: reporter)
+            let empty = try stage.embed([""], cache: nil, progress: SilentProgress()).embeddings
+            reporter.stage("embed", seconds: result.seconds, result.detail + ", \(blank.count) empty text\(blank.count == 1 ? "" : "s") as [CLS][SEP]")
+            var rows = Matrix(rows: documents.count, columns: result.embeddings.columns)
+            for (row, i) in kept.enumerated() { for c in 0..<rows.columns { rows[i, c] = result.embeddings[row, c] } }
+            for i in blank { for c in 0..<rows.columns { rows[i, c] = empty[0, c] } }
+            vectors = rows
+        }
         try NPYFile.write(rows: vectors.rows, columns: vectors.columns, values: vectors.storage, to: output)
         reporter.info("wrote \(output.path) (\(vectors.rows) × \(vectors.columns) float32)")
     }
