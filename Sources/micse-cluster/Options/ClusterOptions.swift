@@ -33,7 +33,7 @@ struct ClusterOptions: ParsableArguments {
         valueName: "k|auto"))
     var clusters: ClusterCountOption?
 
-    @Option(name: .customLong("n-init"), help: "k-means++ restarts; the lowest inertia is kept.")
+    @Option(name: .customLong("n-init"), help: "k-means++ restarts (1…10,000); the lowest inertia is kept.")
     var nInit = 10
 
     @Option(help: "Maximum Lloyd iterations per restart.")

@@ -10,7 +10,7 @@ extension PlotFraming: ExpressibleByArgument {}
 
 /// Options of the PNG/SVG scatter plot, shared by `plot` and the main command.
 struct PlotOptions: ParsableArguments {
-    @Option(help: "Image width in pixels (per panel).")
+    @Option(help: "Image width in pixels (per panel; 64…32768).")
     var width = 1600
 
     @Option(help: "Image height in pixels (default: as tall as the map needs at this width, at most the width).")

@@ -10,7 +10,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Seed of every random choice; the same seed gives the same result whatever --threads is.")
     var seed: UInt64 = 42
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(help: "Worker threads (1…1024; default: all cores).")
     var threads: Int?
 
     func validate() throws {
