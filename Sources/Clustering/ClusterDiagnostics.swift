@@ -66,8 +66,9 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
             }
             var counts = [[Int: Int]](repeating: [:], count: k)
             for (label, cluster) in zip(labels, result.labels) { counts[Int(cluster)][max(-1, label), default: 0] += 1 }
+            let missingName = ClusterDiagnostics.noLabelName(avoiding: labelNames ?? [])
             func name(_ code: Int) -> String {
-                if code < 0 { return ClusterDiagnostics.noLabel }
+                if code < 0 { return missingName }
                 if let labelNames, code < labelNames.count { return labelNames[code] }
                 return String(code)
             }
@@ -97,6 +98,15 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
 
     /// How points without a label are named (composition, legends).
     public static let noLabel = "(no label)"
+
+    /// `noLabel`, unless a real label already has that name: then a name no label has, so that the
+    /// two stay apart in compositions and legends.
+    public static func noLabelName(avoiding labels: [String]) -> String {
+        let taken = Set(labels)
+        var name = noLabel
+        while taken.contains(name) { name = name == noLabel ? "(empty label)" : "(" + name.dropFirst().dropLast() + " *)" }
+        return name
+    }
 
     /// A score (ARI, NMI, silhouette) to 3 decimals for people: a value that rounds to zero is "0.000",
     /// never "-0.000" (ARI is centred on 0, so near-chance scores land just below it half the time).

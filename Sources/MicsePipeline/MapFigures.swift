@@ -54,7 +54,7 @@ public struct MapCategories: Sendable {
             labelColors = Palette.colors(for: Array(labelNames.prefix(named)), counts: Array(labelCounts.prefix(named)),
                                          theme: theme, maxColored: maxColored)
             if unlabeled {
-                labelNames[named] = ClusterDiagnostics.noLabel
+                labelNames[named] = ClusterDiagnostics.noLabelName(avoiding: Array(labelNames.prefix(named)))
                 labelColors.append(theme.missingColor)
             }
         }

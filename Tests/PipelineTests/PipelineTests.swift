@@ -277,4 +277,12 @@ struct PipelineTests {
         #expect(result.manifest.stages[1].detail?.contains("1 empty-text row left out") == true)
         #expect(Summary.text(result).contains("e.npy, 39×8"), "\(Summary.text(result))")
     }
+
+    @Test("a real label named '(no label)' stays apart from the documents without a label")
+    func literalNoLabel() {
+        let categories = MapCategories(labels: ["(no label)", "", "a", ""], clusters: nil, theme: .light)
+        #expect(categories.labelNames == ["(no label)", "a", "(empty label)"])
+        #expect(ClusterDiagnostics.noLabelName(avoiding: ["a"]) == "(no label)")
+        #expect(ClusterDiagnostics.noLabelName(avoiding: ["(no label)", "(empty label)"]) == "(empty label *)")
+    }
 }
