@@ -11,7 +11,8 @@ import Rendering
 /// `maxColored` get their own colour, the rest "other"). Clusters are matched one-to-one to labels
 /// by largest overlap (greedy on the contingency table); a matched cluster takes its label's
 /// colour, so when clusters follow labels the two panels look alike, and the other clusters take
-/// the next palette colours no label uses. Documents without a label (empty label) form one
+/// the next palette colours no label uses (with more than 20 labels, clusters simply take the first
+/// palette colours). Documents without a label (empty label) form one
 /// category, "(no label)", drawn in the theme's `missingColor` (a grey apart from the "other" grey)
 /// and listed last; rows without a cluster likewise form "(no cluster)".
 public struct MapCategories: Sendable {
@@ -69,10 +70,13 @@ public struct MapCategories: Sendable {
         clusterNames = present.map { "cluster \($0)" } + (unclustered ? [Self.noCluster] : [])
         let index = clusters.map { $0 >= 0 ? position[$0]! : Int32(k) }
         clusterIndex = index
-        let palette = Palette.colors(count: max(1, labelNames.count + k), theme: theme)
+        // Beyond 20 labels their colours are too many to compare across panels (and far down the
+        // generated palette): clusters then take the first, most distinct palette colours.
+        let pairWithLabels = !labelNames.isEmpty && labelNames.count <= Self.maxLabelsForPairedColors
+        let palette = Palette.colors(count: max(1, (pairWithLabels ? labelNames.count : 0) + k), theme: theme)
         var colors = [RGBColor?](repeating: nil, count: k)
         var used = Set<RGBColor>()
-        if let labelIndex, !labelNames.isEmpty {
+        if let labelIndex, pairWithLabels {
             var overlap = [[Int]](repeating: [Int](repeating: 0, count: labelNames.count), count: k)
             for i in clusters.indices where index[i] < k { overlap[Int(index[i])][Int(labelIndex[i])] += 1 }
             var pairs: [(count: Int, cluster: Int, label: Int)] = []
@@ -97,6 +101,9 @@ public struct MapCategories: Sendable {
         }
         clusterColors = colors.map { $0 ?? theme.otherColor } + (unclustered ? [theme.missingColor] : [])
     }
+
+    /// Up to this many labels, clusters take the colour of the label they pair with.
+    public static let maxLabelsForPairedColors = 20
 
     /// The category of rows without a cluster.
     public static let noCluster = "(no cluster)"

@@ -285,4 +285,14 @@ struct PipelineTests {
         #expect(ClusterDiagnostics.noLabelName(avoiding: ["a"]) == "(no label)")
         #expect(ClusterDiagnostics.noLabelName(avoiding: ["(no label)", "(empty label)"]) == "(empty label *)")
     }
+
+    @Test("with more than 20 labels, clusters take the first palette colours instead of their labels'")
+    func manyLabelsClusterColors() {
+        let labels = (0..<45).flatMap { l in [String](repeating: "lab\(l)", count: 3) }
+        let clusters = labels.indices.map { $0 % 4 }
+        let categories = MapCategories(labels: labels, clusters: clusters, theme: .light)
+        #expect(categories.clusterColors == Palette.colors(count: 4, theme: .light))
+        let few = MapCategories(labels: ["a", "a", "b", "b"], clusters: [1, 1, 0, 0], theme: .light)
+        #expect(few.clusterColors == [few.labelColors[1], few.labelColors[0]])
+    }
 }
