@@ -303,6 +303,8 @@ public enum CorpusReader {
         var textKey: String? = options.textColumn
         var labelKey: String?? = options.labelColumn.map { ($0.isEmpty || $0.lowercased() == "none") ? nil : $0 }
         var record = -1
+        var labelFieldSeen = false
+        var fieldsSeen = Set<String>()
         try forEachLine(bytes) { line, range in
             let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
             if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
@@ -316,6 +318,7 @@ public enum CorpusReader {
                 throw CorpusError.badJSON(path, line: line, reason: "not valid JSON")
             }
             guard let dict = object as? [String: Any] else { throw CorpusError.badJSON(path, line: line, reason: "expected a JSON object per line") }
+            fieldsSeen.formUnion(dict.keys)
             if textKey == nil {
                 let keys = dict.keys.sorted()
                 guard let i = findColumn(textColumnNames, in: keys) else { throw CorpusError.ambiguousTextColumn(path, available: keys) }
@@ -335,19 +338,27 @@ public enum CorpusReader {
                 corpus.labels = []
             }
             guard let key = textKey, let value = dict[key] else {
-                throw CorpusError.badJSON(path, line: line, reason: "no \"\(textKey ?? "text")\" field (fields: \(dict.keys.sorted().joined(separator: ", ")))")
+                let numbered = Int(textKey ?? "") != nil ? "; JSON Lines fields are named, not numbered" : ""
+                throw CorpusError.badJSON(path, line: line, reason: "no \"\(textKey ?? "text")\" field (fields: \(dict.keys.sorted().joined(separator: ", ")))\(numbered)")
             }
             guard let text = value as? String else { throw CorpusError.badJSON(path, line: line, reason: "\"\(key)\" is not a string") }
             var label: String?
             if case .some(.some(let lk)) = labelKey {
+                if dict[lk] != nil { labelFieldSeen = true }
                 switch dict[lk] {
                 case let s as String: label = s
+                // JSON true/false (Foundation's boolean NSNumber, objCType "c") stay words, not 1/0.
+                case let n as NSNumber where String(cString: n.objCType) == "c": label = n.boolValue ? "true" : "false"
                 case let n as NSNumber: label = n.stringValue
                 case nil, is NSNull: label = ""
                 default: throw CorpusError.badJSON(path, line: line, reason: "\"\(lk)\" is not a string or number")
                 }
             }
             append(text: text, label: label, record: record, line: line, to: &corpus, options: options)
+        }
+        // A label field the user named that no line has is a mistake, not "no labels".
+        if let spec = options.labelColumn, !spec.isEmpty, spec.lowercased() != "none", !labelFieldSeen {
+            throw CorpusError.unknownColumn(path, column: spec, available: fieldsSeen.sorted())
         }
         return corpus
     }
@@ -358,11 +369,15 @@ public enum CorpusReader {
         let path = url.path
         let labelsURL = options.labelsFile ?? defaultLabelsFile(for: url)
         var labels: [String]?
+        var mappingNotice: String?
         if let labelsURL, options.labelColumn?.lowercased() != "none" {
-            labels = try readLabelsFile(labelsURL)
+            let read = try readLabelsFile(labelsURL)
+            labels = read.labels
+            mappingNotice = read.notice
         }
         var corpus = Corpus(source: url, format: .text, texts: [], labels: labels == nil ? nil : [], recordIndices: [], lineNumbers: [],
                             skippedEmpty: 0, skippedInvalid: 0, textColumnName: "line", labelColumnName: labels == nil ? nil : labelsURL?.lastPathComponent)
+        if let mappingNotice { corpus.notices.append(mappingNotice) }
         var record = -1
         var lineCount = 0
         try forEachLine(bytes) { line, range in
@@ -392,7 +407,8 @@ public enum CorpusReader {
 
     /// One label per line; numeric labels are mapped to names through a `mapping.txt` beside the
     /// file (tweet_eval: `0<TAB>negative`) when there is one.
-    static func readLabelsFile(_ url: URL) throws -> [String] {
+    /// - Returns: the labels, and a notice when `mapping.txt` was there but did not name them all.
+    static func readLabelsFile(_ url: URL) throws -> (labels: [String], notice: String?) {
         guard let data = try? Data(contentsOf: url) else { throw CorpusError.missingFile(url.path) }
         // Foundation drops a UTF-8 byte-order mark itself.
         guard let text = try decodedUTF16(data, path: url.path)?.text ?? String(data: data, encoding: .utf8) else {
@@ -400,33 +416,43 @@ public enum CorpusReader {
         }
         var lines = Self.lines(of: text).map { $0.trimmingCharacters(in: .whitespaces) }
         let mappingURL = url.deletingLastPathComponent().appendingPathComponent("mapping.txt")
-        if let mapping = try? String(contentsOf: mappingURL, encoding: .utf8) {
+        var notice: String?
+        if FileManager.default.fileExists(atPath: mappingURL.path) {
             var names: [String: String] = [:]
-            for line in Self.lines(of: mapping) {
+            for line in Self.lines(of: (try? String(contentsOf: mappingURL, encoding: .utf8)) ?? "") {
                 let parts = line.split(separator: "\t", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                if parts.count == 2 { names[parts[0]] = parts[1] }
+                if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty { names[parts[0]] = parts[1] }
+            }
+            // Ids the mapping does not name stay as they are: say so, or the map mixes names and ids.
+            let unnamed = Set(lines.filter { !$0.isEmpty && names[$0] == nil }).sorted()
+            if names.isEmpty {
+                notice = "\(mappingURL.path) has no 'id<TAB>name' lines; the labels stay as in \(url.lastPathComponent)"
+            } else if !unnamed.isEmpty {
+                notice = "\(mappingURL.path) does not name the label\(unnamed.count == 1 ? "" : "s") "
+                    + unnamed.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (unnamed.count > 5 ? ", …" : "") + ", kept as in \(url.lastPathComponent)"
             }
             lines = lines.map { names[$0] ?? $0 }
         }
-        return lines
+        return (lines, notice)
     }
 
-    /// The lines of `text`, split at LF or CRLF (a Swift `Character` "\r\n" is one character, so
-    /// splitting at "\n" alone would not split Windows line ends); no final empty line.
+    /// The lines of `text`, split at LF, CRLF or a lone CR (a Swift `Character` "\r\n" is one
+    /// character, so splitting at "\n" alone would not split Windows line ends); no final empty line.
     public static func lines(of text: String) -> [String] {
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
         if lines.last == "" { lines.removeLast() }
         return lines
     }
 
-    /// Calls `body(lineNumber, byteRange)` for each line (without its LF).
+    /// Calls `body(lineNumber, byteRange)` for each line (without its LF or lone CR).
     private static func forEachLine(_ bytes: UnsafeRawBufferPointer, _ body: (Int, Range<Int>) throws -> Void) throws {
         var start = (bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) ? 3 : 0
         var line = 1
         let n = bytes.count
         while start < n {
             var end = start
-            while end < n && bytes[end] != 0x0A { end += 1 }
+            // LF, CRLF (the CR is dropped by the caller) or a lone CR (old Mac files) ends a line.
+            while end < n && bytes[end] != 0x0A && !(bytes[end] == 0x0D && (end + 1 == n || bytes[end + 1] != 0x0A)) { end += 1 }
             try body(line, start..<end)
             line += 1
             start = end + 1

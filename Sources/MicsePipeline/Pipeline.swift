@@ -163,7 +163,7 @@ public struct Pipeline {
                                        maxColored: config.plot.maxColoredCategories)
         let modelName = embedding?.model.directory.name ?? config.embeddingsFile?.lastPathComponent ?? "embeddings"
         var plotConfig = config.plot
-        if plotConfig.title.isEmpty { plotConfig.title = "\(corpus.name) · \(corpus.count.formatted()) documents · \(modelName)" }
+        if plotConfig.title.isEmpty && config.defaultTitle { plotConfig.title = "\(corpus.name) · \(corpus.count.formatted()) documents · \(modelName)" }
         let colorings = config.panels ?? [corpus.labels != nil ? .label : .cluster]
         var written: [URL] = []
         // All outputs are replaced together or not at all (a full disk at the third file leaves

@@ -49,6 +49,8 @@ public struct PipelineConfiguration: Sendable {
     public var kmeans = KMeansConfiguration(clusterCount: 1)
     public var clusterSpace: ClusterSpace = .embedding
     public var plot = PlotConfiguration()
+    /// Whether an empty `plot.title` means the default title (corpus, size, model) rather than none.
+    public var defaultTitle = true
     /// Colourings of the plot: one panel each (default: label when the corpus has labels, else cluster).
     public var panels: [PlotColoring]?
     public var outputs = OutputPlan()

@@ -47,7 +47,7 @@ public enum PlotTheme: String, Sendable, CaseIterable, Codable {
     public var missingColor: RGBColor {
         switch self {
         case .light: RGBColor(0xDADADA)
-        case .dark, .fire: RGBColor(0x3E4046)
+        case .dark, .fire: RGBColor(0x474A52)
         }
     }
 

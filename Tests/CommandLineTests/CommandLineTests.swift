@@ -130,6 +130,9 @@ struct CommandLineTests {
         BadInput(arguments: ["DIR/ok.csv", "--max-length", "100000", "--csv", "DIR/out.csv", "-q"], mentions: "--max-length 100000 is more than"),
         BadInput(arguments: ["DIR/ok.csv", "--panels", "label,cluster", "--plot", "DIR/out.png", "-q"], mentions: "has no labels to colour by"),
         BadInput(arguments: ["DIR/ok.csv", "--plot", "DIR/out.jpg"], mentions: "--plot must end in .png or .svg", status: 64),
+        BadInput(arguments: ["plot", "DIR/huge.csv", "-o", "DIR/out.png", "--color-by", "cluster", "--panels", "label"],
+                 mentions: "--color-by and --panels cannot be used together", status: 64),
+        BadInput(arguments: ["plot", "DIR/huge.csv", "-o", "DIR/out.png", "--dpi", "200000"], mentions: "--dpi must be in (0, 100000]", status: 64),
     ]
 
     @Test("Bad input: one clear line on stderr, a non-zero exit, the previous output left as it was", arguments: badInputs)

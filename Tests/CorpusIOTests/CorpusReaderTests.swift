@@ -281,4 +281,22 @@ extension CorpusReaderTests {
         let c = try CorpusReader.read(fifo)
         #expect(c.texts == ["from a pipe", "second"])
     }
+
+    @Test("JSON Lines: a named label field no line has is an error; true/false stay words; numbers are not fields")
+    func jsonLinesFields() throws {
+        let url = try file("b.jsonl", Data("{\"text\": \"a\", \"label\": true}\n{\"text\": \"b\", \"label\": 1}\n{\"text\": \"c\", \"label\": false}\n".utf8))
+        #expect(try CorpusReader.read(url).labels == ["true", "1", "false"])
+        #expect(message { try CorpusReader.read(url, options: CorpusReadOptions(labelColumn: "topic")) }.contains("no column 'topic' (columns: label, text)"))
+        #expect(message { try CorpusReader.read(url, options: CorpusReadOptions(textColumn: "1")) }.contains("fields are named, not numbered"))
+    }
+
+    @Test("plain text with old Mac line ends (CR only), and a mapping.txt that does not name every label")
+    func crOnlyAndPartialMapping() throws {
+        let text = try file("m_text.txt", Data("one\rtwo\rthree\r".utf8))
+        _ = try file("m_labels.txt", Data("0\r1\r2\r".utf8))
+        _ = try file("mapping.txt", Data("0\tjoy\n1\tsad\n".utf8))
+        let c = try CorpusReader.read(text)
+        #expect(c.texts == ["one", "two", "three"] && c.labels == ["joy", "sad", "2"])
+        #expect(c.notices.contains { $0.contains("does not name the label '2'") })
+    }
 }

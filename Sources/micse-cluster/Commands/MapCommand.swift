@@ -83,6 +83,7 @@ struct MapCommand: ParsableCommand {
         c.kmeans = clustering.configuration(clusterCount: 1, run: runOptions)
         c.clusterSpace = space.clusterSpace == .umap ? .umap : .embedding
         c.plot = figure.configuration(defaultTitle: "", seed: runOptions.seed)
+        c.defaultTitle = figure.title == nil   // --title "" means no title
         c.panels = try figure.panelColorings() ?? figure.colorBy.map { [$0] }
         c.threads = runOptions.threads
         c.outputs = try OutputPlan.resolve(input: input, plots: plot, coordinates: csv, html: html,

@@ -36,6 +36,9 @@ struct PlotCommand: ParsableCommand {
     var seed: UInt64 = 42
     @OptionGroup var plot: PlotOptions
 
+    @Flag(name: .shortAndLong, help: "Print only errors.")
+    var quiet = false
+
     func validate() throws {
         let ext = output.pathExtension.lowercased()
         guard ["png", "svg", "html"].contains(ext) else {
@@ -66,8 +69,9 @@ struct PlotCommand: ParsableCommand {
                 throw MicseError("\(coordinates.path): \(option) \(coloring.rawValue) needs a non-empty \(coloring.rawValue) column")
             }
             try MapFigures.writePlot(categories, x: table.x, y: table.y, colorings: colorings, configuration: configuration,
-                                     to: output, reporter: ConsoleReporter())
+                                     to: output, reporter: ConsoleReporter(verbosity: quiet ? .quiet : .normal))
         }
+        guard !quiet else { return }
         print(String(format: "wrote %@ (%@ point%@, %.2f s)", output.path, table.count.formatted(), table.count == 1 ? "" : "s", stopwatch.seconds))
     }
 }

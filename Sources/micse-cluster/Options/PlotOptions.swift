@@ -40,7 +40,7 @@ struct PlotOptions: ParsableArguments {
     @Option(help: "Plot title (default: the input's name and size, and the model when embedding).")
     var title: String?
 
-    @Flag(help: "Write each cluster's number near the median of its points (moved apart where they would overlap).")
+    @Flag(help: "On a plot or panel coloured by cluster, write each cluster's number near the median of its points (moved apart where they would overlap).")
     var clusterNumbers = false
 
     @Option(help: "Categories with their own colour; smaller ones are drawn as 'other'.")
@@ -59,9 +59,10 @@ struct PlotOptions: ParsableArguments {
             throw ValidationError("--point-size must be in (0, 200] pixels (got \(pointSize)).")
         }
         if let alpha, !(alpha > 0 && alpha <= 1) { throw ValidationError("--alpha must be in (0, 1] (got \(alpha)).") }
-        guard dpi > 0 else { throw ValidationError("--dpi must be positive (got \(dpi)).") }
+        guard dpi > 0, dpi <= 100_000 else { throw ValidationError("--dpi must be in (0, 100000] (got \(dpi)).") }
         guard maxCategories >= 1 else { throw ValidationError("--max-categories must be at least 1.") }
         _ = try panelColorings()
+        if panels != nil, colorBy != nil { throw ValidationError("--color-by and --panels cannot be used together (--panels names every colouring).") }
     }
 
     /// The colourings of `--panels` (nil when not given).
