@@ -283,8 +283,11 @@ public enum CorpusReader {
         return nil
     }
 
+    /// Whether `text` counts as empty (nothing but whitespace): skipped unless `keepEmptyTexts`.
+    public static func isEmptyText(_ text: String) -> Bool { text.allSatisfy(\.isWhitespace) }
+
     private static func append(text: String, label: String?, record: Int, line: Int, to corpus: inout Corpus, options: CorpusReadOptions) {
-        if !options.keepEmptyTexts && text.allSatisfy({ $0.isWhitespace }) {
+        if !options.keepEmptyTexts && isEmptyText(text) {
             corpus.skippedEmpty += 1
             return
         }

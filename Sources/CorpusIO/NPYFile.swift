@@ -35,11 +35,15 @@ public enum NPYFile {
     /// (converted to Float, for label arrays) values.
     public static func read(_ url: URL) throws -> Array2D {
         let path = url.path
-        let data: Data
-        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw MicseError("\(path): cannot read (\(FileManager.default.fileExists(atPath: path) ? "unreadable" : "no such file"))")
-        }
+        let data = try mapped(url)
         return try parse(data, path: path)
+    }
+
+    /// The file's bytes, memory-mapped; one clear error when it cannot be read.
+    private static func mapped(_ url: URL) throws -> Data {
+        do { return try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw MicseError("\(url.path): cannot read (\(FileManager.default.fileExists(atPath: url.path) ? "unreadable" : "no such file"))")
+        }
     }
 
     /// Reads a 1-D `.npy` of integer labels exactly: any little-endian integer dtype (int8…int64,
@@ -47,10 +51,7 @@ public enum NPYFile {
     /// whole numbers.
     public static func readIntegers(_ url: URL) throws -> [Int] {
         let path = url.path
-        let data: Data
-        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw MicseError("\(path): cannot read (\(FileManager.default.fileExists(atPath: path) ? "unreadable" : "no such file"))")
-        }
+        let data = try mapped(url)
         let layout = try parseHeader(data, path: path, dtypes: integerItemSizes.merging(["<f4": 4, "|f4": 4, "<f8": 8]) { a, _ in a })
         return try data.withUnsafeBytes { raw in
             let base = raw.baseAddress! + layout.offset

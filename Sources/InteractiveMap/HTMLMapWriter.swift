@@ -60,7 +60,7 @@ public enum HTMLMapWriter {
         out.raw("\n</style>\n</head>\n<body data-state=\"loading\">\n")
         appendUTF8(MapPage.bodyMarkup, to: &out)
         out.raw("\n<script type=\"application/json\" id=\"map-data\">")
-        writeMetadata(document, into: &out)
+        writeMetadata(document, background: background, into: &out)
         out.raw("</script>\n<script type=\"application/json\" id=\"map-texts\">")
         out.stringArray(document.texts)
         out.raw("</script>\n<script>")
@@ -73,14 +73,14 @@ public enum HTMLMapWriter {
         out.appendVerbatim(Array(fixed.utf8))
     }
 
-    private static func writeMetadata(_ document: MapDocument, into out: inout ScriptSafeJSONWriter) {
+    private static func writeMetadata(_ document: MapDocument, background: HexColor, into out: inout ScriptSafeJSONWriter) {
         let n = document.pointCount
         out.raw("{")
         out.key("title"); out.string(document.title); out.raw(",")
         out.key("subtitle"); out.string(document.subtitle); out.raw(",")
         out.key("count"); out.ascii(String(n)); out.raw(",")
         // Validated already, so the fallback is never used.
-        out.key("background"); out.string((try? HexColor(document.background, context: ""))?.normalized ?? "#ffffff"); out.raw(",")
+        out.key("background"); out.string(background.normalized); out.raw(",")
         out.key("defaultColor"); out.string((try? HexColor(document.defaultColor, context: ""))?.normalized ?? "#4c72b0"); out.raw(",")
         var xy = [Float](repeating: 0, count: 2 * n)
         for i in 0..<n { xy[2 * i] = document.x[i]; xy[2 * i + 1] = document.y[i] }

@@ -4,6 +4,9 @@ import MicseSupport
 /// Where a run writes its files. Every path is checked for writability before any work starts,
 /// so a typo in an output folder fails in a second, not after the embedding.
 public struct OutputPlan: Sendable, Equatable {
+    /// Whether `url` names a file a plot can be written to: `.png` or `.svg`.
+    public static func isPlotFile(_ url: URL) -> Bool { ["png", "svg"].contains(url.pathExtension.lowercased()) }
+
     /// PNG or SVG plots (by extension).
     public var plots: [URL]
     /// The coordinate CSV (`id,x,y,label,cluster,text`).
@@ -59,11 +62,8 @@ public struct OutputPlan: Sendable, Equatable {
         let stem = anchor.deletingPathExtension().lastPathComponent
         plan.diagnostics = folder.appendingPathComponent(stem + ".clusters.json")
         plan.manifest = folder.appendingPathComponent(stem + ".run.json")
-        for plot in plan.plots {
-            let ext = plot.pathExtension.lowercased()
-            guard ext == "png" || ext == "svg" else {
-                throw MicseError("--plot \(plot.path): the file name must end in .png or .svg")
-            }
+        for plot in plan.plots where !isPlotFile(plot) {
+            throw MicseError("--plot \(plot.path): the file name must end in .png or .svg")
         }
         try AtomicFile.checkDistinct(outputs: plan.namedFiles, inputs: inputs)
         for url in plan.allFiles where url.deletingLastPathComponent().path != plan.folderToCreate?.path {

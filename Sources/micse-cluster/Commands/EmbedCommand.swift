@@ -62,7 +62,7 @@ struct EmbedCommand: ParsableCommand {
         // it does (same batches, so the same last bits, and the same cache entry) makes
         // `map --embeddings` of this file reproduce the plain map; the empty texts' rows ([CLS][SEP])
         // are embedded on their own.
-        let blank = documents.texts.indices.filter { documents.texts[$0].allSatisfy(\.isWhitespace) }
+        let blank = documents.texts.indices.filter { CorpusReader.isEmptyText(documents.texts[$0]) }
         let vectors: Matrix
         if corpus.keepEmpty || blank.isEmpty || blank.count == documents.count {
             let result = try stage.embed(documents, cache: cache, progress: reporter)
@@ -79,10 +79,11 @@ struct EmbedCommand: ParsableCommand {
             let result = try stage.embed(nonEmpty, cache: cache, progress: reporter)
             let empty = try stage.embed([""], cache: nil, progress: SilentProgress()).embeddings
             reporter.stage("embed", seconds: result.seconds, result.detail + ", \(blank.count) empty text\(blank.count == 1 ? "" : "s") as [CLS][SEP]")
-            var rows = Matrix(rows: documents.count, columns: result.embeddings.columns)
-            for (row, i) in kept.enumerated() { for c in 0..<rows.columns { rows[i, c] = result.embeddings[row, c] } }
-            for i in blank { for c in 0..<rows.columns { rows[i, c] = empty[0, c] } }
-            vectors = rows
+            // Record i's row: its text's vector, or the empty text's (the row after the others).
+            var source = [Int](repeating: kept.count, count: documents.count)
+            for (row, i) in kept.enumerated() { source[i] = row }
+            let stacked = Matrix(rows: kept.count + 1, columns: empty.columns, storage: result.embeddings.storage + empty.storage)
+            vectors = stacked.selectingRows(source)
         }
         try NPYFile.write(rows: vectors.rows, columns: vectors.columns, values: vectors.storage, to: output)
         reporter.info("wrote \(output.path) (\(vectors.rows) × \(vectors.columns) float32)")

@@ -55,7 +55,7 @@ struct MapCommand: ParsableCommand {
     @OptionGroup var verbosity: OutputVerbosityOptions
 
     func validate() throws {
-        for url in plot where !["png", "svg"].contains(url.pathExtension.lowercased()) {
+        for url in plot where !OutputPlan.isPlotFile(url) {
             throw ValidationError("--plot must end in .png or .svg (got \(url.lastPathComponent)).")
         }
         if let html, !["html", "htm"].contains(html.pathExtension.lowercased()) {

@@ -62,10 +62,11 @@ struct PlotCommand: ParsableCommand {
             try HTMLMapWriter.write(document, to: output)
         } else {
             // Without a label or cluster column (and no --color-by/--panels) the points get one colour.
-            let requested = try plot.panelColorings() ?? plot.colorBy.map { [$0] }
+            let panels = try plot.panelColorings()
+            let requested = panels ?? plot.colorBy.map { [$0] }
             let colorings = requested ?? [categories.availableColorings.first ?? .label]
             for coloring in requested ?? [] where !categories.availableColorings.contains(coloring) {
-                let option = try plot.panelColorings() != nil ? "--panels" : "--color-by"
+                let option = panels != nil ? "--panels" : "--color-by"
                 throw MicseError("\(coordinates.path): \(option) \(coloring.rawValue) needs a non-empty \(coloring.rawValue) column")
             }
             try MapFigures.writePlot(categories, x: table.x, y: table.y, colorings: colorings, configuration: configuration,
