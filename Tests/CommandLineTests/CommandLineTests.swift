@@ -101,6 +101,8 @@ struct CommandLineTests {
         BadInput(arguments: ["kmeans", "DIR/nan.npy", "--clusters", "2", "--output", "DIR/out.csv"], mentions: "row 3 holds a NaN"),
         BadInput(arguments: ["kmeans", "DIR/nan.npy", "--clusters", "0", "--output", "DIR/out.csv"], mentions: "--clusters", status: 64),
         BadInput(arguments: ["DIR/missing.csv", "--bogus"], mentions: "--bogus", status: 64),
+        // `bench embed` never uses the cache, so it has no --no-cache to ignore.
+        BadInput(arguments: ["bench", "embed", "--no-cache"], mentions: "--no-cache", status: 64),
         BadInput(arguments: ["DIR/unterminated.csv", "--csv", "DIR/unterminated.csv"], mentions: "is an input file"),
         BadInput(arguments: ["umap", "DIR/nan.npy", "--output", "DIR/nan.npy"], mentions: "is an input file"),
         BadInput(arguments: ["embed"], mentions: "<input>", status: 64),

@@ -84,6 +84,7 @@ struct BenchKMeansCommand: ParsableCommand {
                                         "iterations_per_restart": (0..<nInit).map { r in result.iterationStats.filter { $0.restart == r }.count },
                                         "restart_inertias": result.restartInertias,
                                         "seeding_s": result.seedingSeconds,
+                                        "dense_iterations": result.iterationStats.filter { $0.distanceComputations == data.rows * clusterCount }.count,
                                         "distance_fraction": Double(result.iterationStats.reduce(0) { $0 + $1.distanceComputations })
                                             / Double(max(1, result.iterationStats.count * data.rows * clusterCount))]
             var line = "micse k=\(clusterCount): \(String(format: "%.3f", median)) s (CPU \(String(format: "%.3f", cpuMedian)) s), inertia \(String(format: "%.6g", result.inertia))"

@@ -31,6 +31,7 @@ struct EmbedCommand: ParsableCommand {
 
     @OptionGroup(title: "Corpus") var corpus: CorpusOptions
     @OptionGroup(title: "Embedding") var embedding: EmbeddingOptions
+    @OptionGroup(title: "Embedding") var cache: EmbeddingCacheOptions
     @OptionGroup(title: "Run") var runOptions: RunOptions
     @OptionGroup var verbosity: OutputVerbosityOptions
 
@@ -57,7 +58,7 @@ struct EmbedCommand: ParsableCommand {
                                        maxBatchSize: embedding.batchSize, threads: runOptions.threads)
         reporter.info(stage.resolved.summary)
         if let notice = stage.resolved.notice { reporter.notice(notice) }
-        let cache = embedding.noCache ? nil : EmbeddingCache()
+        let cache = cache.noCache ? nil : EmbeddingCache()
         // The main command skips empty texts (unless --keep-empty). Embedding the others exactly as
         // it does (same batches, so the same last bits, and the same cache entry) makes
         // `map --embeddings` of this file reproduce the plain map; the empty texts' rows ([CLS][SEP])

@@ -47,6 +47,7 @@ struct MapCommand: ParsableCommand {
 
     @OptionGroup(title: "Corpus") var corpus: CorpusOptions
     @OptionGroup(title: "Embedding") var embedding: EmbeddingOptions
+    @OptionGroup(title: "Embedding") var cache: EmbeddingCacheOptions
     @OptionGroup(title: "UMAP") var umap: UMAPOptions
     @OptionGroup(title: "k-means") var clustering: ClusterOptions
     @OptionGroup(title: "k-means") var space: ClusterSpaceOptions
@@ -73,7 +74,7 @@ struct MapCommand: ParsableCommand {
         c.normalize = embedding.normalize
         c.maxLength = embedding.maxLength
         c.batchTokenBudget = embedding.batchTokens
-        c.useCache = !embedding.noCache
+        c.useCache = !cache.noCache
         c.umap = umap.configuration(run: runOptions)
         switch clustering.clusters {
         case .some(.fixed(let k)): c.clusters = .fixed(k)

@@ -4,7 +4,8 @@ import SentenceEmbedding
 
 extension Pooling: ExpressibleByArgument {}
 
-/// Sentence-embedding options shared by `micse-cluster embed`, `bench embed` and the main pipeline.
+/// Sentence-embedding options shared by `micse-cluster embed`, `bench embed` and the main pipeline
+/// (the cache switch is `EmbeddingCacheOptions`: `bench embed` never uses the cache).
 struct EmbeddingOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Model directory (config.json, vocab.txt, model.safetensors or pytorch_model.bin).",
@@ -30,10 +31,6 @@ struct EmbeddingOptions: ParsableArguments {
           help: "Scale every sentence vector to unit length, or not (default: as the model says; all-MiniLM-L6-v2 does, miCSE does not).")
     var normalize: Bool?
 
-    @Flag(help: ArgumentHelp("Neither read nor write the embedding cache.",
-                             discussion: "The cache lives in $MICSE_CACHE_DIR if set, else ${MICSE_HOME:-${XDG_CACHE_HOME:-~/.cache}/micse-cluster}/embeddings; delete that folder to clear it."))
-    var noCache = false
-
     func validate() throws {
         if let maxLength, maxLength < 2 { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
         guard (1...1_048_576).contains(batchSize) else { throw ValidationError("--batch-size must be 1…1,048,576; got \(batchSize).") }
@@ -48,4 +45,11 @@ struct EmbeddingOptions: ParsableArguments {
         EncoderOptions(pooling: pooling ?? model.defaultPooling, normalize: normalize ?? false, maxLength: maxLength ?? model.defaultMaxLength,
                        batchTokenBudget: batchTokens, maxBatchSize: batchSize, threadCount: threads)
     }
+}
+
+/// The embedding cache switch of `micse-cluster embed` and the main pipeline.
+struct EmbeddingCacheOptions: ParsableArguments {
+    @Flag(help: ArgumentHelp("Neither read nor write the embedding cache.",
+                             discussion: "The cache lives in $MICSE_CACHE_DIR if set, else ${MICSE_HOME:-${XDG_CACHE_HOME:-~/.cache}/micse-cluster}/embeddings; delete that folder to clear it."))
+    var noCache = false
 }
