@@ -18,6 +18,15 @@ public enum ClusterCountSelection {
         public var result: KMeansResult
         public var curve: [Candidate]
 
+        /// The console line reporting the choice and the curve ("n/a" where k had no silhouette).
+        public var report: String {
+            let range = "k=\(curve[0].clusterCount)…\(curve[curve.count - 1].clusterCount)"
+            guard clusterCount > 1 else { return "auto k: no silhouette for \(range); one cluster" }
+            let points = curve.map { "\($0.clusterCount): " + ($0.silhouette.map(ClusterDiagnostics.formatScore) ?? "n/a") }
+                .joined(separator: ", ")
+            return "auto k: the highest mean silhouette among \(range): \(points)"
+        }
+
         /// A warning when even the best mean silhouette is under `weakStructureThreshold`: the
         /// data then show no substantial cluster structure (Kaufman & Rousseeuw 1990, "Finding
         /// Groups in Data": 0.26–0.50 weak, ≤ 0.25 no substantial structure), so the chosen k says
@@ -37,7 +46,8 @@ public enum ClusterCountSelection {
     /// Default search range.
     public static let defaultRange = 2...20
 
-    /// Fits k-means for every k in `range` (clamped to 2…n − 1) and keeps the k of highest silhouette.
+    /// Fits k-means for every k in `range` (clamped to 2…n − 1) and keeps the k of highest silhouette;
+    /// k = 1, with a notice, when no k has a silhouette (every fit left fewer than two clusters).
     /// The kept fit's `notices` end with `Selection.weakStructureNotice` when there is one.
     ///
     /// - Parameters:
@@ -68,6 +78,15 @@ public enum ClusterCountSelection {
             progress.progress(stage: "auto k", done: upper - k + 1, total: upper - lower + 1)
         }
         guard let best else { preconditionFailure("range non-empty") }
+        if best.score == -.infinity {
+            // No k split the points into clusters a silhouette can score: they are (nearly) all one
+            // point, e.g. copies of one text. One cluster says so; k = 2 would report an empty one.
+            var c = configuration
+            c.clusterCount = 1
+            var result = try KMeans.fit(data, configuration: c)
+            result.notices.append("no k in \(lower)…\(upper) gave two clusters a silhouette could score (all points alike?): one cluster")
+            return Selection(clusterCount: 1, result: result, curve: curve)
+        }
         var selection = Selection(clusterCount: best.k, result: best.result, curve: curve)
         // The warning travels with the fit's own notices, which every caller reports and writes.
         if let notice = selection.weakStructureNotice { selection.result.notices.append(notice) }

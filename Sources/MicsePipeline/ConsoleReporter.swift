@@ -8,7 +8,8 @@ public enum Verbosity: Int, Sendable, Comparable {
 }
 
 /// Progress and notices on stderr: a redrawn bar (done/total, rate, ETA) when stderr is a
-/// terminal, plain lines every 10% otherwise (CI logs), nothing with `--quiet`.
+/// terminal, plain lines every 10% otherwise (CI logs) once a stage has run for
+/// `logLineDelay` seconds (a quick stage's finish line is enough), nothing with `--quiet`.
 /// Each distinct notice is printed once.
 public final class ConsoleReporter: ProgressReporter, @unchecked Sendable {
     public let verbosity: Verbosity
@@ -19,6 +20,9 @@ public final class ConsoleReporter: ProgressReporter, @unchecked Sendable {
     private var lastDraw = Stopwatch()
     private var noticesSeen = Set<String>()
     private var barVisible = false
+
+    /// Seconds a stage runs before it logs progress lines (when stderr is not a terminal).
+    public static let logLineDelay = 2.0
 
     public init(verbosity: Verbosity = .normal) {
         self.verbosity = verbosity
@@ -42,7 +46,7 @@ public final class ConsoleReporter: ProgressReporter, @unchecked Sendable {
             FileHandle.standardError.write(Data(line.utf8))
         } else {
             let decile = done * 10 / total
-            guard decile > (lastDecile[stage] ?? 0), done < total else { return }
+            guard decile > (lastDecile[stage] ?? 0), done < total, elapsed >= Self.logLineDelay else { return }
             lastDecile[stage] = decile
             write("\(stage): \(done)/\(total) (\(done * 100 / total)%), \(Self.rate(rate))/s, ETA \(Self.duration(eta))")
         }

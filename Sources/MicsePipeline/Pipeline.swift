@@ -127,9 +127,7 @@ public struct Pipeline {
             kmeansConfig.clusterCount = selection.clusterCount
             kmeansResult = selection.result
             curve = selection.curve
-            reporter.info("auto k: the highest mean silhouette among k=\(selection.curve[0].clusterCount)…\(selection.curve[selection.curve.count - 1].clusterCount): "
-                          + selection.curve.map { "\($0.clusterCount): " + ($0.silhouette.map(ClusterDiagnostics.formatScore) ?? "n/a") }
-                              .joined(separator: ", "))
+            reporter.info(selection.report)
         case .fixed(let k):
             kmeansConfig.clusterCount = k
             kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig)

@@ -139,4 +139,17 @@ struct DiagnosticsTests {
         #expect(best < 0.25)
         #expect(flat.weakStructureNotice?.contains(String(format: "%.3f at k=%d", best, flat.clusterCount)) == true)
     }
+
+    @Test("--clusters auto on copies of one point gives one cluster, not an empty second one")
+    func automaticKOnIdenticalPoints() throws {
+        let same = Matrix(rows: 12, columns: 4, storage: (0..<48).map { Float($0 % 4) })
+        let selection = try ClusterCountSelection.select(same, configuration: .init(clusterCount: 2, initCount: 2))
+        #expect(selection.clusterCount == 1)
+        #expect(selection.result.centers.rows == 1)
+        #expect(Set(selection.result.labels) == [0])
+        #expect(selection.curve.map(\.clusterCount) == Array(2...11))
+        #expect(selection.curve.allSatisfy { $0.silhouette == nil })
+        #expect(selection.result.notices.contains { $0.contains("one cluster") })
+        #expect(selection.report == "auto k: no silhouette for k=2…11; one cluster")
+    }
 }
