@@ -35,6 +35,13 @@ public struct ModelDirectory: Sendable {
     /// `encode` truncates, else 128 (`EncoderOptions`' default; miCSE has no sentence-transformers files).
     public var defaultMaxLength: Int { maxSequenceLength ?? EncoderOptions().maxLength }
 
+    /// `defaultMaxLength` for a directory that may hold only tokenizer files (`micse-cluster tokenize`):
+    /// `sentence_bert_config.json`'s `max_seq_length`, else 128.
+    /// - Throws: `ModelLoadingError.invalidConfiguration` for a malformed `sentence_bert_config.json`.
+    public static func defaultMaxLength(in directory: URL) throws -> Int {
+        try SentenceTransformersLayout.maxSequenceLength(in: directory) ?? EncoderOptions().maxLength
+    }
+
     /// Opens and validates `url`.
     /// - Parameter name: the display name (defaults to the directory's last path component).
     /// - Throws: `ModelLoadingError`: a missing or invalid `config.json`, no weights, no vocabulary, an unsupported
@@ -126,7 +133,6 @@ struct SentenceTransformersLayout {
             var pooling_mode_weightedmean_tokens: Bool?
             var pooling_mode_lasttoken: Bool?
         }
-        struct BertSettings: Decodable { var max_seq_length: Int? }
         let manager = FileManager.default
         var poolingFolder = "1_Pooling"
         let modulesURL = directory.appendingPathComponent("modules.json")
@@ -159,9 +165,26 @@ struct SentenceTransformersLayout {
                     path: poolingURL.path, reason: "pooling mode \(mode) is not supported (only mean_tokens and cls_token)")
             }
         }
+        maxSequenceLength = try Self.maxSequenceLength(in: directory)
+    }
+
+    /// `max_seq_length` of `sentence_bert_config.json` in `directory`, nil without that file or key.
+    /// - Throws: `ModelLoadingError.invalidConfiguration` naming the file when it is not JSON, the value
+    ///   is not an integer, or it leaves no room for [CLS] and [SEP] (< 2); sentence-transformers, too,
+    ///   fails on a malformed file rather than use another length.
+    static func maxSequenceLength(in directory: URL) throws -> Int? {
+        struct BertSettings: Decodable { var max_seq_length: Int? }
         let settingsURL = directory.appendingPathComponent("sentence_bert_config.json")
-        if manager.fileExists(atPath: settingsURL.path) {
-            maxSequenceLength = (try? JSONDecoder().decode(BertSettings.self, from: Data(contentsOf: settingsURL)))?.max_seq_length
+        guard FileManager.default.fileExists(atPath: settingsURL.path) else { return nil }
+        let settings: BertSettings
+        do { settings = try JSONDecoder().decode(BertSettings.self, from: Data(contentsOf: settingsURL)) } catch {
+            throw ModelLoadingError.invalidConfiguration(
+                path: settingsURL.path, reason: "not a sentence-transformers settings object with an integer max_seq_length")
         }
+        if let length = settings.max_seq_length, length < 2 {
+            throw ModelLoadingError.invalidConfiguration(
+                path: settingsURL.path, reason: "max_seq_length \(length) leaves no room for [CLS] and [SEP] (at least 2)")
+        }
+        return settings.max_seq_length
     }
 }

@@ -25,9 +25,12 @@ public struct ResolvedModel: Sendable {
     /// A one-line description for the run log: `model sap-ai-research/miCSE (Hugging Face cache: /…/snapshots/abc)`.
     public var summary: String { "model \(directory.name) (\(source.rawValue): \(directory.url.path))" }
 
-    /// The notice to print once when the fallback is used, nil otherwise.
+    /// The notice to print once when the fallback is used, or when cache snapshots were skipped on
+    /// the way (a newer download left incomplete, say); nil otherwise.
     public var notice: String? {
-        guard isFallback else { return nil }
+        guard isFallback else {
+            return skipped.isEmpty ? nil : "skipped unusable Hugging Face cache snapshot(s): \(skipped.joined(separator: "; "))"
+        }
         var text = "using the bundled fallback \(ModelResolver.bundledModelName); to use miCSE, put its weights in the "
             + "Hugging Face cache (models--sap-ai-research--miCSE) or pass --model DIR"
         if !skipped.isEmpty { text += " (skipped: \(skipped.joined(separator: "; ")))" }
@@ -45,7 +48,8 @@ public struct ResolvedModel: Sendable {
 /// 4. the bundled fallback `${MICSE_HOME:-${XDG_CACHE_HOME:-~/.cache}/micse-cluster}/models/all-MiniLM-L6-v2`.
 ///
 /// An explicit directory or `$MICSE_MODEL` that is unusable is an error (the user asked for it); a cache snapshot
-/// without config.json or weights is skipped, and the reason is reported in `ResolvedModel.notice`.
+/// without config.json or weights is skipped, and the reason is reported in `ResolvedModel.notice` (also when an older
+/// snapshot is used instead).
 public enum ModelResolver {
     public static let huggingFaceRepository = "sap-ai-research/miCSE"
     public static let bundledModelName = "all-MiniLM-L6-v2"

@@ -1,13 +1,18 @@
 import Foundation
 
-// Reading a tokenizer from a model directory, as `BertTokenizerFast.from_pretrained` would:
-//   - `vocab.txt` (one token per line, id = line number; transformers 5.24.0 tokenization_bert.py
-//     L30 `load_vocab`) with the settings of `tokenizer_config.json` (`do_lower_case`, `strip_accents`,
-//     `tokenize_chinese_chars`, `model_max_length`, `cls_token`/`sep_token`/`unk_token`/
-//     `pad_token`/`mask_token`), each defaulting to the BertTokenizer default when absent;
-//   - or, when there is no `vocab.txt`, `tokenizer.json` (the `tokenizers` serialisation):
-//     `normalizer` (BertNormalizer), `model` (WordPiece: vocab, unk_token,
-//     continuing_subword_prefix, max_input_chars_per_word) and `added_tokens`.
+// Reading a tokenizer from a model directory, as `AutoTokenizer.from_pretrained` (transformers
+// 5.25) does for a BERT model:
+//   - `tokenizer.json` (the `tokenizers` serialisation) when present, as the fast tokenizer reads
+//     it: `model` (WordPiece: vocab, unk_token, continuing_subword_prefix, max_input_chars_per_word),
+//     `normalizer` (BertNormalizer) and `added_tokens`;
+//   - else `vocab.txt` (one token per line, id = line number; tokenization_bert.py `load_vocab`),
+//     with the added tokens of `tokenizer_config.json`'s `added_tokens_decoder` or `added_tokens.json`.
+// `tokenizer_config.json` gives `do_lower_case`, `strip_accents`, `tokenize_chinese_chars`,
+// `model_max_length` and the special-token names. When the tokenizer class is BERT's (named so
+// in `tokenizer_config.json`, or implied by `config.json`'s `model_type`), BertTokenizer's
+// defaults (lower case, accents stripped with it, CJK split) override tokenizer.json's
+// normalizer, as `BertTokenizer.__init__` rebuilds it; a bare tokenizer.json keeps its own
+// (AutoTokenizer then loads the generic `TokenizersBackend`).
 
 extension BertTokenizer {
     /// Loads the tokenizer of the model in `directory` (see the comment above for which files).
@@ -17,36 +22,86 @@ extension BertTokenizer {
         let vocabURL = directory.appendingPathComponent("vocab.txt")
         let configURL = directory.appendingPathComponent("tokenizer_config.json")
         let jsonURL = directory.appendingPathComponent("tokenizer.json")
-        let manager = FileManager.default
         var options = BertTokenizerOptions()
         var config: [String: Any] = [:]
-        if manager.fileExists(atPath: configURL.path) {
+        if try Self.isFile(configURL) {
             config = try Self.readJSONObject(configURL)
             try Self.apply(config: config, to: &options, path: configURL.path)
         }
-        if manager.fileExists(atPath: vocabURL.path) {
+        if try Self.isFile(jsonURL) {
+            let usesBertClass = try Self.usesBertTokenizerClass(config: config, directory: directory)
+            let (tokens, added) = try Self.readTokenizerJSON(jsonURL, into: &options, normalizerFromFile: !usesBertClass,
+                                                             hasConfig: !config.isEmpty)
+            try self.init(vocabulary: tokens, options: options, source: jsonURL.path, addedTokens: added)
+        } else if try Self.isFile(vocabURL) {
             let tokens = try Self.readVocabularyFile(vocabURL)
-            try self.init(vocabulary: tokens, options: options, source: vocabURL.path)
-        } else if manager.fileExists(atPath: jsonURL.path) {
-            let (tokens, extra) = try Self.readTokenizerJSON(jsonURL, into: &options, hasConfig: !config.isEmpty)
-            try self.init(vocabulary: tokens, options: options, source: jsonURL.path, extraSpecialTokens: extra)
+            let added = try Self.addedTokens(config: config, configPath: configURL.path, directory: directory)
+            try self.init(vocabulary: tokens, options: options, source: vocabURL.path, addedTokens: added)
         } else {
             var isDirectory: ObjCBool = false
-            if !manager.fileExists(atPath: directory.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            if !FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
                 throw TokenizerError.unreadableFile(path: directory.path, reason: "no such directory")
             }
             throw TokenizerError.vocabularyNotFound(directory: directory.path)
         }
     }
 
+    /// Whether `url` exists as a file (false when missing).
+    /// - Throws: `TokenizerError.unreadableFile` when it is a directory, or a symbolic link to nothing.
+    static func isFile(_ url: URL) throws -> Bool {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw TokenizerError.unreadableFile(path: url.path, reason: "a directory, not a file") }
+            return true
+        }
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil {
+            throw TokenizerError.unreadableFile(path: url.path, reason: "a symbolic link to a file that does not exist")
+        }
+        return false
+    }
+
+    /// Whether AutoTokenizer would load a BERT tokenizer class (whose settings override
+    /// tokenizer.json's normalizer): `tokenizer_class` of `tokenizer_config.json` when given,
+    /// else whether `config.json` names a `model_type`.
+    static func usesBertTokenizerClass(config: [String: Any], directory: URL) throws -> Bool {
+        if let name = config["tokenizer_class"] as? String { return name.hasPrefix("Bert") }
+        let modelConfigURL = directory.appendingPathComponent("config.json")
+        guard try isFile(modelConfigURL), let modelConfig = try? readJSONObject(modelConfigURL) else { return false }
+        return modelConfig["model_type"] is String
+    }
+
+    /// The added tokens of a `vocab.txt` tokenizer: `tokenizer_config.json`'s `added_tokens_decoder`
+    /// (id → token object, transformers ≥ 4.34), else `added_tokens.json` (token → id; a token is
+    /// normalised unless it is special, `AddedToken`'s default).
+    static func addedTokens(config: [String: Any], configPath: String, directory: URL) throws -> [AddedToken] {
+        if let decoder = config["added_tokens_decoder"] as? [String: Any] {
+            return try decoder.compactMap { key, value in
+                guard let object = value as? [String: Any], let id = Int32(key) else {
+                    throw TokenizerError.malformedJSON(path: configPath, reason: "added_tokens_decoder entry \(key.debugDescription) is not an id and a token object")
+                }
+                return try AddedToken(object, id: id, path: configPath)
+            }.sorted { $0.id < $1.id }
+        }
+        let legacyURL = directory.appendingPathComponent("added_tokens.json")
+        guard try isFile(legacyURL) else { return [] }
+        let legacy = try readJSONObject(legacyURL)
+        var specials = Set<String>()
+        for key in ["additional_special_tokens", "extra_special_tokens"] {   // transformers 4 and 5 names
+            for case let name as String in config[key] as? [Any] ?? [] { specials.insert(name) }
+        }
+        return try legacy.map { token, value in
+            guard let id = (value as? NSNumber)?.int32Value, id >= 0 else {
+                throw TokenizerError.malformedJSON(path: legacyURL.path, reason: "the id of \(token.debugDescription) is not a non-negative integer")
+            }
+            return AddedToken(content: token, id: id, normalized: !specials.contains(token))
+        }.sorted { $0.id < $1.id }
+    }
+
     /// The lines of a `vocab.txt`. Python's `load_vocab` reads the file in text mode (universal
     /// newlines: \n, \r\n and \r all end a line) and strips only the newline, so every line,
     /// blank or not, is a token.
     static func readVocabularyFile(_ url: URL) throws -> [String] {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw TokenizerError.unreadableFile(path: url.path, reason: error.localizedDescription)
-        }
+        let data = try readFile(url)
         guard let text = String(data: data, encoding: .utf8) else {
             throw TokenizerError.unreadableFile(path: url.path, reason: "not UTF-8 text")
         }
@@ -72,10 +127,7 @@ extension BertTokenizer {
     }
 
     static func readJSONObject(_ url: URL) throws -> [String: Any] {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw TokenizerError.unreadableFile(path: url.path, reason: error.localizedDescription)
-        }
+        let data = try readFile(url)
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
             throw TokenizerError.malformedJSON(path: url.path, reason: "not valid JSON")
@@ -84,6 +136,15 @@ extension BertTokenizer {
             throw TokenizerError.malformedJSON(path: url.path, reason: "expected a JSON object at the top level")
         }
         return dictionary
+    }
+
+    /// The bytes of `url`; errors name the file and say why in words (not a Cocoa error code).
+    static func readFile(_ url: URL) throws -> Data {
+        _ = try isFile(url)
+        do { return try Data(contentsOf: url) } catch {
+            let reason = FileManager.default.fileExists(atPath: url.path) ? "permission denied or unreadable" : "no such file"
+            throw TokenizerError.unreadableFile(path: url.path, reason: reason)
+        }
     }
 
     /// `tokenizer_config.json` keys over the defaults.
@@ -116,8 +177,8 @@ extension BertTokenizer {
     }
 
     /// The vocabulary (in id order), settings and literal special tokens of a `tokenizer.json`.
-    static func readTokenizerJSON(_ url: URL, into options: inout BertTokenizerOptions, hasConfig: Bool) throws
-        -> (tokens: [String], specialTokens: [String]) {
+    static func readTokenizerJSON(_ url: URL, into options: inout BertTokenizerOptions, normalizerFromFile: Bool,
+                                  hasConfig: Bool) throws -> (tokens: [String], addedTokens: [AddedToken]) {
         let path = url.path
         let json = try readJSONObject(url)
         guard let model = json["model"] as? [String: Any] else {
@@ -145,8 +206,9 @@ extension BertTokenizer {
             guard normalizer["type"] as? String == "BertNormalizer" else {
                 throw TokenizerError.unsupported(path: path, what: "normalizer \(normalizer["type"] ?? "?")")
             }
-            if !hasConfig {   // tokenizer_config.json, when present, was applied already and agrees
-                if let v = normalizer["clean_text"] as? Bool { options.cleanText = v }
+            // BertTokenizer keeps clean_text and replaces the other three by its settings.
+            if let v = normalizer["clean_text"] as? Bool { options.cleanText = v }
+            if normalizerFromFile {
                 if let v = normalizer["handle_chinese_chars"] as? Bool { options.tokenizeChineseCharacters = v }
                 if let v = normalizer["lowercase"] as? Bool { options.lowercase = v }
                 options.stripAccents = normalizer["strip_accents"] as? Bool
@@ -158,12 +220,13 @@ extension BertTokenizer {
         if !hasConfig, let truncation = json["truncation"] as? [String: Any], let length = truncation["max_length"] as? Int {
             options.modelMaxLength = length
         }
-        var specials: [String] = []
-        for case let added as [String: Any] in json["added_tokens"] as? [Any] ?? [] {
-            // Tokens with `normalized: true` would be matched after normalisation; BERT's are all
-            // `normalized: false` and such tokens are not supported.
-            if let content = added["content"] as? String, (added["normalized"] as? Bool) != true { specials.append(content) }
+        var added: [AddedToken] = []
+        for entry in json["added_tokens"] as? [Any] ?? [] {
+            guard let object = entry as? [String: Any], let id = (object["id"] as? NSNumber)?.int32Value else {
+                throw TokenizerError.malformedJSON(path: path, reason: "an added_tokens entry has no integer id")
+            }
+            added.append(try AddedToken(object, id: id, path: path))
         }
-        return (tokens, specials)
+        return (tokens, added)
     }
 }

@@ -25,10 +25,12 @@ extension BertTokenizer {
                               items: UnsafeBufferPointer<ScalarItem>, scratch: inout Scratch) {
         let n = bytes.count
         let hasSpecialTokens = !specialTokens.isEmpty
+        let deferred = !normalizedTokens.isEmpty   // items wait in `pending` for the normalised matching
         var i = 0
         while i < n {
             let lead = bytes[i]
             if hasSpecialTokens && specialFirstBytes[Int(lead)], let (length, id) = matchSpecialToken(bytes, at: i) {
+                if deferred { flushPending(&scratch) }
                 finishWord(&scratch)
                 scratch.pieces.append(id)
                 i += length
@@ -49,14 +51,44 @@ extension BertTokenizer {
             if value < 0x10000 {
                 var k = Int(bmpStart[Int(value)])
                 let end = Int(bmpStart[Int(value) + 1])
-                while k < end { add(items[k], &scratch); k += 1 }
+                if deferred {
+                    while k < end { scratch.pending.append(items[k]); k += 1 }
+                } else {
+                    while k < end { add(items[k], &scratch); k += 1 }
+                }
             } else {
                 let astral = scratch.astralItems[value] ?? table.items(forScalar: value)
                 if scratch.astralItems.count < 4096 { scratch.astralItems[value] = astral }
-                for item in astral { add(item, &scratch) }
+                if deferred { scratch.pending.append(contentsOf: astral) } else { for item in astral { add(item, &scratch) } }
             }
         }
+        if deferred { flushPending(&scratch) }
         finishWord(&scratch)
+    }
+
+    /// Pre-tokenizes the normalised items in `scratch.pending`, taking out the added tokens with
+    /// `normalized: true` (leftmost, then longest) as tokens of their own, as `AddedVocabulary`
+    /// splits the normalised text on its `normalized_trie` before the pre-tokenizer runs.
+    private func flushPending(_ scratch: inout Scratch) {
+        var items: [ScalarItem] = []
+        swap(&items, &scratch.pending)
+        var p = 0
+        scan: while p < items.count {
+            for token in normalizedTokens where token.scalars.count <= items.count - p {
+                var k = 0
+                while k < token.scalars.count && ScalarKind.scalar(items[p + k]) == token.scalars[k] { k += 1 }
+                if k == token.scalars.count {
+                    finishWord(&scratch)
+                    scratch.pieces.append(token.id)
+                    p += k
+                    continue scan
+                }
+            }
+            add(items[p], &scratch)
+            p += 1
+        }
+        items.removeAll(keepingCapacity: true)
+        swap(&items, &scratch.pending)
     }
 
     /// Feeds one normalised scalar to the pre-tokenizer (see `ScalarKind`).

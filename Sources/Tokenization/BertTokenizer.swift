@@ -8,10 +8,11 @@ import MicseSupport
 ///
 /// A text goes through, in order:
 /// 1. special-token matching on the raw text: a literal `[SEP]`, `[CLS]`, `[UNK]`, `[PAD]` or
-///    `[MASK]` (case-sensitive, anywhere, leftmost-longest) becomes that token, as
-///    `AddedVocabulary::split_with_indices` does in tokenizers/src/tokenizer/added_vocabulary.rs
-///    for added tokens with `normalized: false`;
-/// 2. `BertNormalizer` and `BertPreTokenizer` (see `ScalarTable.swift`);
+///    `[MASK]`, or another added token with `normalized: false` (case-sensitive, anywhere,
+///    leftmost-longest) becomes that token, as `AddedVocabulary::split_with_indices` does in
+///    tokenizers/src/tokenizer/added_vocabulary.rs;
+/// 2. `BertNormalizer` (see `ScalarTable.swift`), then the added tokens with `normalized: true`
+///    matched in the normalised text, then `BertPreTokenizer` on the rest;
 /// 3. `WordPiece` per word (see `appendWordPieces`): a word of more than
 ///    `maxInputCharactersPerWord` scalars, or with any piece not in the vocabulary, is one `[UNK]`;
 /// 4. the `TemplateProcessing` post-processor `[CLS] $A [SEP]`, with the pieces truncated first
@@ -28,8 +29,8 @@ public struct BertTokenizer: Sendable {
     public let unkID: Int32
     /// The model's maximum sequence length from the tokenizer files (`model_max_length`), if any.
     public var modelMaxLength: Int? { options.modelMaxLength }
-    /// The number of entries of the vocabulary (the largest id + 1).
-    public var vocabularySize: Int { vocabulary.count }
+    /// The number of entries of the vocabulary, added tokens included (the largest id + 1).
+    public let vocabularySize: Int
 
     let vocabulary: Vocabulary
     let table: ScalarTable
@@ -37,6 +38,10 @@ public struct BertTokenizer: Sendable {
     let specialTokens: [(bytes: [UInt8], id: Int32)]
     /// Whether a byte can start a special token (256 entries).
     let specialFirstBytes: [Bool]
+    /// Added tokens matched in the normalised text: their normalised scalars, longest first.
+    let normalizedTokens: [(scalars: [UInt32], id: Int32)]
+    /// Every added token, for `token(for:)`.
+    let addedTokens: [AddedToken]
 
     /// A tokenizer over `vocabulary` (tokens in id order, as the lines of `vocab.txt`).
     ///
@@ -44,12 +49,13 @@ public struct BertTokenizer: Sendable {
     ///   - vocabulary: the tokens; token `i` has id `i`.
     ///   - options: normaliser and WordPiece settings, and the special-token names.
     ///   - source: the file named in errors.
-    ///   - extraSpecialTokens: further tokens matched literally in the raw text (tokenizer.json's
-    ///     `added_tokens` with `normalized: false`); the five BERT special tokens always are.
+    ///   - addedTokens: tokens matched before WordPiece (tokenizer.json's `added_tokens`), with their
+    ///     ids, which may lie beyond the vocabulary; the five BERT special tokens are matched in the raw
+    ///     text even when not listed.
     /// - Throws: `TokenizerError.missingSpecialToken` if [CLS], [SEP], [UNK] or [PAD] (by their
     ///   configured names) is not in the vocabulary.
     public init(vocabulary tokens: [String], options: BertTokenizerOptions = BertTokenizerOptions(),
-                source: String = "vocabulary", extraSpecialTokens: [String] = []) throws {
+                source: String = "vocabulary", addedTokens: [AddedToken] = []) throws {
         guard let vocabulary = Vocabulary(tokens: tokens, continuingSubwordPrefix: options.continuingSubwordPrefix) else {
             throw TokenizerError.unsupported(path: source, what: "vocabulary larger than 16 MB of token text")
         }
@@ -63,19 +69,33 @@ public struct BertTokenizer: Sendable {
         sepID = try required(options.sepToken)
         unkID = try required(options.unkToken)
         padID = try required(options.padToken)
+        let table = ScalarTable.shared(for: NormalizationRule(options))
         var specials: [(bytes: [UInt8], id: Int32)] = []
+        var normalized: [(scalars: [UInt32], id: Int32)] = []
         var seen = Set<String>()
-        for name in [options.padToken, options.unkToken, options.clsToken, options.sepToken, options.maskToken] + extraSpecialTokens
-        where !name.isEmpty && !seen.contains(name) {
-            seen.insert(name)
+        for token in addedTokens where !token.content.isEmpty && seen.insert(token.content).inserted {
+            if token.normalized {
+                // Its normalised spelling (tokenizers normalises the patterns of normalised tokens too).
+                let scalars = token.content.unicodeScalars.flatMap { table.items(forScalar: $0.value).map(ScalarKind.scalar) }
+                if !scalars.isEmpty { normalized.append((scalars, token.id)) }
+            } else {
+                specials.append((Array(token.content.utf8), token.id))
+            }
+        }
+        for name in [options.padToken, options.unkToken, options.clsToken, options.sepToken, options.maskToken]
+        where !name.isEmpty && seen.insert(name).inserted {
             if let id = vocabulary.id(of: name) { specials.append((Array(name.utf8), id)) }
         }
         specials.sort { $0.bytes.count > $1.bytes.count }
+        normalized.sort { $0.scalars.count > $1.scalars.count }
         specialTokens = specials
+        normalizedTokens = normalized
+        self.addedTokens = addedTokens
+        vocabularySize = max(vocabulary.count, Int(addedTokens.map(\.id).max() ?? -1) + 1)
         var first = [Bool](repeating: false, count: 256)
         for special in specials { first[Int(special.bytes[0])] = true }
         specialFirstBytes = first
-        table = ScalarTable.shared(for: NormalizationRule(options))
+        self.table = table
     }
 
     // MARK: - Encoding one text
@@ -85,6 +105,8 @@ public struct BertTokenizer: Sendable {
         var word = WordBuffer()
         var pieces: [Int32] = []
         var astralItems: [UInt32: [ScalarItem]] = [:]
+        /// Normalised items not yet pre-tokenized, while the model has normalised added tokens.
+        var pending: [ScalarItem] = []
         init() { pieces.reserveCapacity(64) }
     }
 
@@ -128,7 +150,8 @@ public struct BertTokenizer: Sendable {
 
     /// The token string of `id`, if it is in the vocabulary.
     public func token(for id: Int32) -> String? {
-        vocabulary.tokens.indices.contains(Int(id)) ? vocabulary.tokens[Int(id)] : nil
+        if let added = addedTokens.first(where: { $0.id == id }) { return added.content }
+        return vocabulary.tokens.indices.contains(Int(id)) ? vocabulary.tokens[Int(id)] : nil
     }
 
     /// The id of `token` exactly, if it is in the vocabulary.

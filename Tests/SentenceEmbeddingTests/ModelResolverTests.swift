@@ -77,6 +77,7 @@ struct ModelResolverTests {
         let second = try ModelResolver.resolve(explicit: nil, environment: environment)
         #expect(second.directory.url.path == complete.path)
         #expect(second.skipped.count == 1 && second.skipped[0].contains("3333cccc"))
+        #expect(second.notice?.contains("skipped unusable Hugging Face cache snapshot(s)") == true && second.notice?.contains("3333cccc") == true)
 
         // Without HF_HOME, huggingface_hub puts its cache under $XDG_CACHE_HOME/huggingface.
         var xdg = home.environment

@@ -99,3 +99,79 @@ struct LoadingTests {
         #expect(tokenizer.encode("hellos hello x") == [2, 5, 6, 5, 1, 3])
     }
 }
+
+@Suite("Added tokens and which tokenizer file wins")
+struct AddedTokenLoadingTests {
+    /// A temporary copy of the fixture folder `name` without the files in `dropping`.
+    func copy(_ name: String, dropping: Set<String> = []) throws -> URL {
+        let directory = try makeTemporaryDirectory("tok-added")
+        for file in try FileManager.default.contentsOfDirectory(atPath: Fixture.url(name).path) where !dropping.contains(file) {
+            try FileManager.default.copyItem(at: Fixture.url(name).appendingPathComponent(file), to: directory.appendingPathComponent(file))
+        }
+        return directory
+    }
+
+    func mismatches(_ tokenizer: BertTokenizer) throws -> [String] {
+        let cases = try #require(try Fixture.json("added_cases.json")["cases"] as? [[String: Any]])
+        #expect(cases.count >= 40)
+        return try cases.compactMap { record in
+            let text = try #require(record["text"] as? String), expected = try #require(record["ids"] as? [Int])
+            let ids = tokenizer.encode(text, maxLength: 128).map(Int.init)
+            return ids == expected ? nil : "\(text.debugDescription.prefix(50)): got \(ids), want \(expected)"
+        }
+    }
+
+    @Test("tokens added after training (normalised ones and a special one) get their ids, as AutoTokenizer gives them")
+    func addedTokens() throws {
+        // tokenizer.json (preferred), then the transformers 4 layout: vocab.txt + added_tokens.json.
+        for dropping: Set<String> in [[], ["tokenizer.json"]] {
+            let directory = try copy("added", dropping: dropping)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let tokenizer = try BertTokenizer(directory: directory)
+            #expect(tokenizer.vocabularySize == 3004)
+            #expect(tokenizer.token(for: 3000) == "covid19" && tokenizer.token(for: 3003) == "<ent>")
+            let failures = try mismatches(tokenizer)
+            #expect(failures.isEmpty, "without \(dropping): \(failures.count) mismatches:\n\(failures.prefix(8).joined(separator: "\n"))")
+        }
+    }
+
+    @Test("tokenizer.json wins over a vocab.txt that disagrees with it, as in the fast tokenizer")
+    func tokenizerJSONFirst() throws {
+        let directory = try copy("added")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var lines = try BertTokenizer.readVocabularyFile(directory.appendingPathComponent("vocab.txt"))
+        lines.swapAt(1996, 2002)   // "the" and "he"
+        try lines.joined(separator: "\n").write(to: directory.appendingPathComponent("vocab.txt"), atomically: true, encoding: .utf8)
+        #expect(try BertTokenizer(directory: directory).encode("the he") == [101, 1996, 2002, 102])
+    }
+
+    @Test("BERT's tokenizer class overrides tokenizer.json's normaliser with its own settings; a bare tokenizer.json keeps it")
+    func bertClassSettings() throws {
+        // json_only's tokenizer.json is cased with accents stripped. AutoTokenizer loads it as is
+        // (TokenizersBackend), but with a config.json naming a model type it loads BertTokenizer,
+        // whose defaults (lower case) replace the normaliser's flags.
+        let bare = try copy("json_only")
+        defer { try? FileManager.default.removeItem(at: bare) }
+        #expect(try BertTokenizer(directory: bare).options.lowercase == false)
+        try #"{"model_type": "bert"}"#.write(to: bare.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        let bert = try BertTokenizer(directory: bare)
+        #expect(bert.options.lowercase && bert.options.stripAccents == nil)
+        // AutoTokenizer.from_pretrained of this folder (transformers 5.25): [101, 2002, 2140, 2140, 2080, 2088, 1039, 2050, 2546, 2063, 102].
+        #expect(bert.encode("Hello World Café") == [101, 2002, 2140, 2140, 2080, 2088, 1039, 2050, 2546, 2063, 102])
+    }
+
+    @Test("A tokenizer file that is a directory or a dangling link is named, with the reason in words")
+    func unreadableFiles() throws {
+        let directory = try copy("added", dropping: ["tokenizer.json"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let vocab = directory.appendingPathComponent("vocab.txt")
+        try FileManager.default.removeItem(at: vocab)
+        try FileManager.default.createDirectory(at: vocab, withIntermediateDirectories: false)
+        #expect(throws: TokenizerError.unreadableFile(path: vocab.path, reason: "a directory, not a file")) { try BertTokenizer(directory: directory) }
+        try FileManager.default.removeItem(at: vocab)
+        try FileManager.default.createSymbolicLink(atPath: vocab.path, withDestinationPath: "/nonexistent/vocab.txt")
+        #expect(throws: TokenizerError.unreadableFile(path: vocab.path, reason: "a symbolic link to a file that does not exist")) {
+            try BertTokenizer(directory: directory)
+        }
+    }
+}

@@ -23,8 +23,8 @@ struct TokenizeCommand: ParsableCommand {
     )
 
     @Option(help: "Model directory (vocab.txt + tokenizer_config.json, or tokenizer.json; default: as the other commands).",
-            transform: URL.init(fileURLWithPath:))
-    var model: URL?
+            completion: .directory)
+    var model: String?
 
     @Option(help: "Truncate to this many ids, [CLS] and [SEP] included (default: the model's, as `embed`: 256 for all-MiniLM-L6-v2, else 128).")
     var maxLength: Int?
@@ -37,15 +37,17 @@ struct TokenizeCommand: ParsableCommand {
 
     func validate() throws {
         if let maxLength, maxLength < 2 { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
+        if model?.isEmpty == true { throw ValidationError("--model needs a directory; got an empty path.") }
         try RunOptions.validate(threads: threads)
     }
 
     func run() throws {
-        let directory = try model ?? ModelResolver.resolve(explicit: nil).directory.url
+        let directory = try model.map { URL(fileURLWithPath: NSString(string: $0).expandingTildeInPath) }
+            ?? ModelResolver.resolve(explicit: nil).directory.url
         let tokenizer = try BertTokenizer(directory: directory)
         let threadCount = resolvedThreadCount(threads)
         // The truncation `embed` applies: the model's sentence-transformers length, else 128.
-        let modelLength = (try? ModelDirectory(url: directory).defaultMaxLength) ?? EncoderOptions().maxLength
+        let modelLength = try ModelDirectory.defaultMaxLength(in: directory)
         let limit: Int? = noTruncation ? nil : (maxLength ?? modelLength)
         var batch: [String] = []
         batch.reserveCapacity(4096)

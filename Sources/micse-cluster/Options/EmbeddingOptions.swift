@@ -32,6 +32,8 @@ struct EmbeddingOptions: ParsableArguments {
     var normalize: Bool?
 
     func validate() throws {
+        // An unset shell variable ("--model $MODEL") must not silently mean the default model.
+        if model?.isEmpty == true { throw ValidationError("--model needs a directory; got an empty path.") }
         if let maxLength, maxLength < 2 { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
         guard (1...1_048_576).contains(batchSize) else { throw ValidationError("--batch-size must be 1…1,048,576; got \(batchSize).") }
         guard (1...16_777_216).contains(batchTokens) else { throw ValidationError("--batch-tokens must be 1…16,777,216; got \(batchTokens).") }

@@ -20,6 +20,14 @@ Writes (next to this script):
   json_only/tokenizer.json  a tokenizer.json-only model: the first 3,000 tokens of the vocabulary,
                             cased with strip_accents=True, saved by tokenizers itself
   json_only_cases.json      ids of that tokenizer for the hard cases and some tweets
+  added/                    a model directory (config.json, tokenizer.json, tokenizer_config.json) whose
+                            tokenizer has added tokens beyond the vocabulary: normalised ones
+                            (add_tokens) and a special one (additional_special_tokens), saved by
+                            save_pretrained; vocab.txt and added_tokens.json beside them as transformers 4
+                            wrote them
+  added_cases.json          AutoTokenizer ids of that directory for texts that contain them
+
+Run only the added-tokens part:  ... make_tokenizer_fixtures.py added
 """
 import csv
 import json
@@ -209,5 +217,36 @@ def write_json_only(vocab, tweets):
          "cases": [{"text": t, "ids": i} for t, i in zip(texts, ids)]}, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
+def write_added(vocab):
+    """A tokenizer with tokens added after training, as a user who fine-tuned a model has: two
+    normalised ones (matched after lower-casing) and one special (matched literally)."""
+    from transformers import AutoTokenizer
+    small = {t: i for t, i in vocab.items() if i < 3000}
+    tok = BertTokenizerFast(vocab=small)
+    tok.add_tokens(["covid19", "Zoomer", "naïve-bayes"])
+    tok.add_special_tokens({"additional_special_tokens": ["<ent>"]})
+    folder = HERE / "added"
+    shutil.rmtree(folder, ignore_errors=True)
+    tok.save_pretrained(str(folder))
+    for extra in set(os.listdir(folder)) - {"tokenizer.json", "tokenizer_config.json"}:
+        os.remove(folder / extra)
+    (folder / "config.json").write_text(json.dumps({"model_type": "bert", "vocab_size": len(tok)}) + "\n")
+    (folder / "vocab.txt").write_text("".join(t + "\n" for t, _ in sorted(small.items(), key=lambda x: x[1])))
+    (folder / "added_tokens.json").write_text(json.dumps({"covid19": 3000, "Zoomer": 3001, "naïve-bayes": 3002,
+                                                          "<ent>": 3003}, ensure_ascii=False) + "\n")
+    loaded = AutoTokenizer.from_pretrained(str(folder))
+    texts = ["I had covid19 last year", "the Zoomer said <ent> hi", "COVID19 zoomer ZOOMER", "xcovid19y",
+             "<ent><ent> <ENT> < ent >", "Naïve-Bayes and naive-bayes and NAÏVE-BAYES", "covid1 covid19covid19",
+             "[CLS] covid19 [SEP]", "Zoomers zoomer's", ""] + HARD[:40]
+    ids = loaded(texts, truncation=True, max_length=128)["input_ids"]
+    (HERE / "added_cases.json").write_text(json.dumps(
+        {"reference": f"transformers {transformers.__version__} AutoTokenizer ({type(loaded).__name__}) of added/, max_length 128",
+         "cases": [{"text": t, "ids": i} for t, i in zip(texts, ids)]}, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["added"]:
+        write_added(load_vocab(str(HERE / "vocab.txt")))
+    else:
+        main()
+        write_added(load_vocab(str(HERE / "vocab.txt")))
