@@ -32,6 +32,11 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
     /// nil when undefined (one cluster, or as many clusters as sampled points).
     public var silhouette: Double?
     public var silhouetteSampleSize: Int
+    /// The silhouette's distance: Euclidean in the clustered space (on the L2-normalised embeddings that is
+    /// √(2 − 2 cos), so not the value of scikit-learn's `metric="cosine"`).
+    public var silhouetteMetric = "euclidean"
+    /// What was clustered, when the caller says (the pipeline: "embedding", the L2-normalised vectors, or "umap").
+    public var space: String?
     public var inertia: Double
     public var iterations: Int
     public var initCount: Int

@@ -22,6 +22,14 @@ public enum OpenBLASKernelSelection {
     /// many suites in parallel in one process); the command-line tool reads it first thing in `main`.
     public static let applied: Change? = selectNativeKernels()
 
+    /// The kernel set OpenBLAS runs (`openblas_get_corename`, e.g. "Haswell", "SkylakeX", "Zen"), nil when the
+    /// library does not say. Results depend on it in their last bits, so caches and run records name it.
+    public static var coreName: String? {
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "openblas_get_corename") else { return nil }
+        typealias NameFunction = @convention(c) () -> UnsafeMutablePointer<CChar>?
+        return unsafeBitCast(symbol, to: NameFunction.self)().map { String(cString: $0) }
+    }
+
     private static func selectNativeKernels() -> Change? {
         guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
               let handle = dlopen(nil, RTLD_NOW),

@@ -145,6 +145,7 @@ public struct Pipeline {
                                                       labels: labelIDs, labelNames: labelIDs == nil ? nil : labelNames,
                                                       seed: kmeansConfig.seed)
         diagnostics.selectionCurve = curve
+        diagnostics.space = config.clusterSpace.rawValue
         var kmeansDetail = "k=\(kmeansConfig.clusterCount)\(curve == nil ? "" : " (auto)") on the \(config.clusterSpace == .embedding ? "normalised embeddings" : "UMAP coordinates"), inertia \(String(format: "%.4g", kmeansResult.inertia)), \(kmeansResult.iterations) iteration\(kmeansResult.iterations == 1 ? "" : "s")"
         if let ari = diagnostics.adjustedRandIndex, let nmi = diagnostics.normalizedMutualInformation {
             kmeansDetail += ", ARI \(ClusterDiagnostics.formatScore(ari)), NMI \(ClusterDiagnostics.formatScore(nmi))"
@@ -197,12 +198,16 @@ public struct Pipeline {
                              labelColumn: corpus.labelColumnName),
                 model: embedding.map { e in
                     .init(name: e.model.directory.name, path: e.model.directory.url.path, source: e.model.source.rawValue, identity: e.identity,
-                          pooling: e.options.pooling.rawValue, normalize: e.options.normalize, maxLength: e.options.maxLength, dimension: e.embeddings.columns)
+                          pooling: e.options.pooling.rawValue, normalize: e.options.normalize, maxLength: e.options.maxLength, dimension: e.embeddings.columns,
+                          batchTokens: e.options.batchTokenBudget, batchSize: e.options.maxBatchSize)
                 },
-                embeddingsFile: config.embeddingsFile?.path, embeddingCache: embedding?.cachePath,
+                embeddingsFile: config.embeddingsFile?.path,
+                embeddingsFingerprint: config.embeddingsFile.flatMap { try? Fingerprint.ofFile($0) },
+                embeddingCache: embedding?.cachePath,
                 configuration: describe(config, umap: layout, kmeans: kmeansConfig),
                 stages: stages, totalSeconds: total.seconds, peakMemoryMiB: peakResidentMemoryMiB(),
-                outputs: (written + [config.outputs.manifest].compactMap { $0 }).map(\.path), threads: threads)
+                outputs: (written + [config.outputs.manifest].compactMap { $0 }).map(\.path), threads: threads,
+                blasKernel: OpenBLASKernelSelection.coreName)
             if let url = config.outputs.manifest {
                 try manifest.write(to: url)
                 written.append(url)
@@ -222,11 +227,15 @@ public struct Pipeline {
             "umap.epochs": String(umap.epochCount), "umap.seed": String(u.seed), "umap.init": u.initialization.rawValue,
             "umap.knn": u.neighborSearch.rawValue, "umap.learningRate": String(u.learningRate),
             "umap.negativeSampleRate": String(u.negativeSampleRate), "umap.a": String(umap.a), "umap.b": String(umap.b),
+            "umap.repulsionStrength": String(u.repulsionStrength), "umap.localConnectivity": String(u.localConnectivity),
+            "umap.setOpMixRatio": String(u.setOpMixRatio), "umap.keepDuplicates": String(!u.deduplicateRows),
             "kmeans.clusters": String(kmeans.clusterCount), "kmeans.nInit": String(kmeans.initCount),
             "kmeans.maxIter": String(kmeans.maxIterations), "kmeans.tol": String(kmeans.tolerance), "kmeans.seed": String(kmeans.seed),
             "kmeans.algorithm": kmeans.algorithm.rawValue, "kmeans.space": c.clusterSpace.rawValue,
             "plot.theme": c.plot.theme.rawValue, "plot.width": String(c.plot.width), "plot.height": c.plot.height.map(String.init) ?? "auto",
-            "plot.seed": String(c.plot.seed), "plot.density": c.plot.density.rawValue,
+            "plot.seed": String(c.plot.seed), "plot.density": c.plot.density.rawValue, "plot.dpi": String(c.plot.dpi),
+            "plot.pointSize": c.plot.pointSize.map { String($0) } ?? "auto", "plot.alpha": c.plot.alpha.map { String($0) } ?? "auto",
+            "plot.title": c.plot.title, "plot.clusterNumbers": String(c.plot.showClusterNumbers), "plot.frame": c.plot.framing.rawValue,
             "embed.maxLength": c.maxLength.map(String.init) ?? "model", "embed.cache": String(c.useCache),
         ]
         if let p = c.pooling { d["embed.pooling"] = p.rawValue }

@@ -26,6 +26,9 @@ public struct RunManifest: Codable, Sendable {
         public var normalize: Bool
         public var maxLength: Int
         public var dimension: Int
+        /// Batching (`--batch-tokens`, `--batch-size`): it changes the vectors' last bits.
+        public var batchTokens: Int
+        public var batchSize: Int
     }
     public struct Stage: Codable, Sendable {
         public var name: String
@@ -41,6 +44,8 @@ public struct RunManifest: Codable, Sendable {
     /// Nil when embeddings came from `--embeddings`.
     public var model: Model?
     public var embeddingsFile: String?
+    /// Fingerprint of the `--embeddings` file's bytes.
+    public var embeddingsFingerprint: String?
     public var embeddingCache: String?
     /// The resolved configuration of every stage, seeds included.
     public var configuration: [String: String]
@@ -49,6 +54,8 @@ public struct RunManifest: Codable, Sendable {
     public var peakMemoryMiB: Double?
     public var outputs: [String]
     public var threads: Int
+    /// OpenBLAS's kernel set (`openblas_get_corename`): results differ in the last bits between kernel sets.
+    public var blasKernel: String?
 
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()

@@ -4,14 +4,15 @@ import LinearAlgebra
 import MicseSupport
 
 /// What identifies a set of sentence vectors: the model (weights + config), the tokenizer files, the options that
-/// change the vectors, the texts, and the revision of the code that computes them. Two keys are equal exactly when
-/// the vectors may be reused.
+/// change the vectors (the batching and the BLAS kernels included: they change the last bits, and UMAP turns that
+/// into another layout), the texts, and the revision of the code that computes them. Two keys are equal exactly
+/// when the vectors may be reused; the model's display name is a label, not part of the identity.
 public struct EmbeddingCacheKey: Sendable, Equatable, Codable {
     /// Revision of the tokenizer and encoder numerics. Bump it with any change that alters a bit of the vectors
     /// (kernel order of operations, batching, tokenization), so that entries written by an older build are not
     /// reused: their vectors differ in the last bits, and UMAP turns that into another layout. Revision 1:
-    /// 2026-12-05 (before, entries had no revision).
-    public static let currentEncoderRevision = 1
+    /// 2026-12-05 (before, entries had no revision); 2: batching and BLAS kernels in the key, a stronger fingerprint.
+    public static let currentEncoderRevision = 2
     public var encoderRevision = EmbeddingCacheKey.currentEncoderRevision
     /// Display name of the model (not part of the identity; `modelIdentity` is).
     public var modelName: String
@@ -28,11 +29,18 @@ public struct EmbeddingCacheKey: Sendable, Equatable, Codable {
     /// Fingerprint of the texts in order (each text's UTF-8 bytes and length).
     public var textsFingerprint: String
     public var count: Int
+    /// `EncoderOptions.batchTokenBudget` and `maxBatchSize`: which texts share a GEMM changes their vectors' last bits.
+    public var batchTokens: Int
+    public var batchSize: Int
+    /// `OpenBLASKernelSelection.coreName`: another kernel set rounds differently.
+    public var blasKernel: String
 
     public init(modelName: String, modelIdentity: String, tokenizerIdentity: String, dimension: Int, pooling: Pooling,
-                maxLength: Int, normalize: Bool, texts: [String]) {
+                maxLength: Int, normalize: Bool, texts: [String], batchTokens: Int = EncoderOptions().batchTokenBudget,
+                batchSize: Int = EncoderOptions().maxBatchSize, blasKernel: String = OpenBLASKernelSelection.coreName ?? "unknown") {
         self.modelName = modelName; self.modelIdentity = modelIdentity; self.tokenizerIdentity = tokenizerIdentity
         self.dimension = dimension; self.pooling = pooling; self.maxLength = maxLength; self.normalize = normalize
+        self.batchTokens = batchTokens; self.batchSize = batchSize; self.blasKernel = blasKernel
         var f = Fingerprint()
         for text in texts { f.combine(text) }
         textsFingerprint = f.hexString
@@ -53,15 +61,26 @@ public struct EmbeddingCacheKey: Sendable, Equatable, Codable {
         self.init(modelName: model.name, modelIdentity: try model.identityFingerprint(),
                   tokenizerIdentity: tokenizerFingerprint.hexString, dimension: model.configuration.hiddenSize,
                   pooling: options.pooling, maxLength: min(options.maxLength, model.configuration.maxPositions),
-                  normalize: options.normalize, texts: texts)
+                  normalize: options.normalize, texts: texts, batchTokens: options.batchTokenBudget, batchSize: options.maxBatchSize)
+    }
+
+    /// Equal identities (every field but the display name: one model reached under two folder names is one model).
+    public static func == (a: EmbeddingCacheKey, b: EmbeddingCacheKey) -> Bool {
+        var a = a
+        a.modelName = b.modelName
+        return a.entryFields == b.entryFields
+    }
+
+    /// The identity fields, in the order `entryName` hashes them.
+    private var entryFields: [String] {
+        [String(encoderRevision), modelIdentity, tokenizerIdentity, String(dimension), pooling.rawValue, String(maxLength),
+         normalize ? "1" : "0", textsFingerprint, String(count), String(batchTokens), String(batchSize), blasKernel]
     }
 
     /// The entry's file name stem: a fingerprint of every identity field (the name is only a label).
     public var entryName: String {
         var f = Fingerprint()
-        f.combine(encoderRevision)
-        f.combine(modelIdentity); f.combine(tokenizerIdentity); f.combine(dimension); f.combine(pooling.rawValue)
-        f.combine(maxLength); f.combine(normalize ? 1 : 0); f.combine(textsFingerprint); f.combine(count)
+        for field in entryFields { f.combine(field) }
         return f.hexString
     }
 }

@@ -76,6 +76,33 @@ struct MicseSupportTests {
         #expect(a.value == b.value && a.value != c.value)
         #expect(a.hexString.count == 16)
     }
+
+    @Test("Fingerprint: two edits never cancel out (FNV-1a over words let top-byte changes cancel)")
+    func fingerprintEditsDoNotCancel() {
+        func fingerprint(_ bytes: [UInt8]) -> UInt64 { var f = Fingerprint(); bytes.withUnsafeBytes { f.combine($0) }; return f.value }
+        // The corpus edit that once reused stale cached vectors: two letters changed, 8 bytes apart.
+        var a = Fingerprint(); a.combine("night. Got limited spots left")
+        var b = Fingerprint(); b.combine("nigh4. Got limited spots lef4")
+        #expect(a.value != b.value)
+        // Sign flips of two floats (bytes 7 and 15), and random pairs of edits in words' top bytes.
+        let base = (0..<256).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        let original = fingerprint(base)
+        var flipped = base
+        flipped[7] ^= 0x80; flipped[15] ^= 0x80
+        #expect(fingerprint(flipped) != original)
+        var rng = SplitMix64(seed: 3)
+        var seen = Set([original])
+        for _ in 0..<20_000 {
+            var edited = base
+            let i = 8 * rng.nextInt(below: 32) + 7, j = 8 * rng.nextInt(below: 32) + 7
+            guard i != j else { continue }
+            edited[i] ^= UInt8(1 + rng.nextInt(below: 255)); edited[j] ^= UInt8(1 + rng.nextInt(below: 255))
+            let value = fingerprint(edited)
+            #expect(value != original)
+            seen.insert(value)
+        }
+        #expect(seen.count > 19_000)
+    }
 }
 
 @Suite("Atomic output groups")

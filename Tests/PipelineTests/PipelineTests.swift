@@ -67,6 +67,12 @@ struct PipelineTests {
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("map.run.json"))) as? [String: Any]
         #expect((manifest?["input"] as? [String: Any])?["documents"] as? Int == 300)
         #expect((manifest?["configuration"] as? [String: String])?["umap.seed"] == "42")
+        // Everything that changes the result is recorded: UMAP's less common options, the batching, the BLAS kernels.
+        let configuration = manifest?["configuration"] as? [String: String] ?? [:]
+        #expect(["umap.repulsionStrength", "umap.localConnectivity", "umap.setOpMixRatio", "umap.keepDuplicates", "plot.pointSize",
+                 "plot.alpha", "plot.dpi"].allSatisfy { configuration[$0] != nil })
+        #expect((manifest?["embeddingsFingerprint"] as? String)?.count == 16)   // vectors from a file: its fingerprint
+        #expect(manifest?["blasKernel"] as? String != nil)
         #expect((manifest?["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["read", "embed", "umap", "kmeans", "write"])
     }
 

@@ -24,6 +24,18 @@ struct CacheTests {
         try body(EmbeddingCache(directory: folder.appendingPathComponent("embeddings")))
     }
 
+    @Test("One model under two folder names is one entry: the display name is not part of the key")
+    func modelNameIsALabel() throws {
+        try withCache { cache in
+            let key = Self.key()
+            try cache.store(Self.vectors(), for: key)
+            var renamed = key
+            renamed.modelName = "the same model, copied elsewhere"
+            #expect(renamed == key && renamed.entryName == key.entryName)
+            guard case .hit = cache.lookup(renamed) else { Issue.record("the renamed model should hit"); return }
+        }
+    }
+
     @Test("Stored vectors come back bit for bit; other keys miss")
     func roundTrip() throws {
         try withCache { cache in
@@ -34,8 +46,12 @@ struct CacheTests {
             #expect(m == Self.vectors())
             var olderBuild = key
             olderBuild.encoderRevision -= 1   // vectors an older encoder computed are not reused
+            // Batching and BLAS kernels change the last bits, so they are part of the key too.
+            var otherBatching = key, otherBatchSize = key, otherKernel = key
+            otherBatching.batchTokens = 256; otherBatchSize.batchSize = 7; otherKernel.blasKernel = "Prescott"
             for other in [Self.key(pooling: .mean), Self.key(texts: ["first text", " ", Self.texts[2]]),
-                          Self.key(texts: Array(Self.texts.reversed())), Self.key(dimension: 8), olderBuild] {
+                          Self.key(texts: Array(Self.texts.reversed())), Self.key(dimension: 8), olderBuild,
+                          otherBatching, otherBatchSize, otherKernel] {
                 guard case .miss = cache.lookup(other) else { Issue.record("\(other) should miss"); continue }
             }
         }
