@@ -31,14 +31,18 @@ extension BertConfiguration {
         var file = url
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            guard url.lastPathComponent != "config.json" else {
+                throw ModelLoadingError.unreadableFile(path: url.path, reason: "a directory, not a file")
+            }
             file = url.appendingPathComponent("config.json")
         }
-        guard FileManager.default.fileExists(atPath: file.path) else {
+        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else {
             throw ModelLoadingError.fileMissing(path: file.path, what: "model configuration config.json")
         }
+        guard !isDirectory.boolValue else { throw ModelLoadingError.unreadableFile(path: file.path, reason: "a directory, not a file") }
         let data: Data
         do { data = try Data(contentsOf: file) } catch {
-            throw ModelLoadingError.unreadableFile(path: file.path, reason: "\(error.localizedDescription)")
+            throw ModelLoadingError.unreadableFile(path: file.path, reason: "permission denied or unreadable")
         }
         return try parse(data, path: file.path)
     }

@@ -16,14 +16,18 @@ public enum WeightFiles: Sendable, Equatable {
     /// - Throws: `ModelLoadingError.fileMissing` if there are none, or a malformed index / missing shard.
     public static func find(in directory: URL) throws -> WeightFiles {
         let manager = FileManager.default
-        func exists(_ name: String) -> URL? {
+        func exists(_ name: String) throws -> URL? {
             let url = directory.appendingPathComponent(name)
-            return manager.fileExists(atPath: url.path) ? url : nil
+            if manager.fileExists(atPath: url.path) { return url }
+            if (try? manager.destinationOfSymbolicLink(atPath: url.path)) != nil {   // e.g. a cache blob deleted
+                throw ModelLoadingError.unreadableFile(path: url.path, reason: "a symbolic link to a file that does not exist")
+            }
+            return nil
         }
-        if let single = exists("model.safetensors") { return .safetensors([single]) }
-        if let index = exists("model.safetensors.index.json") { return .safetensors(try shards(index: index, in: directory)) }
-        if let single = exists("pytorch_model.bin") { return .pytorch([single]) }
-        if let index = exists("pytorch_model.bin.index.json") { return .pytorch(try shards(index: index, in: directory)) }
+        if let single = try exists("model.safetensors") { return .safetensors([single]) }
+        if let index = try exists("model.safetensors.index.json") { return .safetensors(try shards(index: index, in: directory)) }
+        if let single = try exists("pytorch_model.bin") { return .pytorch([single]) }
+        if let index = try exists("pytorch_model.bin.index.json") { return .pytorch(try shards(index: index, in: directory)) }
         throw ModelLoadingError.fileMissing(
             path: directory.path, what: "weights (model.safetensors or pytorch_model.bin)")
     }

@@ -71,4 +71,22 @@ struct ModelLoadingTests {
             #expect { try ModelDirectory(url: directory) } throws: { "\($0)".contains(expected) }
         }
     }
+
+    @Test("A config.json that is a directory, or weights linked to a deleted file, are named with the reason")
+    func unreadableModelFiles() throws {
+        let directory = try makeTemporaryDirectory("micse-bad-files")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = ModelFixtures.directory("tiny-bert-safetensors")
+        try FileManager.default.copyItem(at: source.appendingPathComponent("vocab.txt"), to: directory.appendingPathComponent("vocab.txt"))
+        let config = directory.appendingPathComponent("config.json")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: false)
+        #expect(throws: ModelLoadingError.unreadableFile(path: config.path, reason: "a directory, not a file")) { try ModelDirectory(url: directory) }
+        try FileManager.default.removeItem(at: config)
+        try FileManager.default.copyItem(at: source.appendingPathComponent("config.json"), to: config)
+        let weights = directory.appendingPathComponent("model.safetensors")
+        try FileManager.default.createSymbolicLink(atPath: weights.path, withDestinationPath: "../blobs/deleted")
+        #expect(throws: ModelLoadingError.unreadableFile(path: weights.path, reason: "a symbolic link to a file that does not exist")) {
+            try ModelDirectory(url: directory)
+        }
+    }
 }
