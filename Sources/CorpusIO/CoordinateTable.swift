@@ -80,7 +80,9 @@ public struct CoordinateTable: Sendable, Equatable {
                 func field(_ i: Int?) throws -> String? {
                     guard let i else { return nil }
                     guard i < r.fields.count else { throw CorpusError.tooFewFields(path, line: r.line, found: r.fields.count, needed: i + 1) }
-                    guard let s = parser.string(r.fields[i], quoted: r.quoted[i]) else { throw CorpusError.invalidUTF8(path, line: r.line) }
+                    guard let s = parser.string(r.fields[i], quoted: r.quoted[i]) else {
+                        throw CorpusError.invalidUTF8Unskippable(path, line: r.line, what: "a field")
+                    }
                     return s
                 }
                 guard let xs = try field(xi), let x = Float(xs.trimmingCharacters(in: .whitespaces)), x.isFinite,

@@ -90,6 +90,10 @@ public enum CorpusError: UserFacingError, Equatable {
     case ambiguousTextColumn(String, available: [String])
     case unterminatedQuote(String, line: Int)
     case invalidUTF8(String, line: Int)
+    /// Invalid UTF-8 where `--skip-invalid` cannot help: `what` names the place (the header line, say).
+    case invalidUTF8Unskippable(String, line: Int, what: String)
+    /// A CSV/TSV whose first line has no end within `limit` bytes: not a header line.
+    case headerTooLong(String, limit: Int)
     case tooFewFields(String, line: Int, found: Int, needed: Int)
     case tooManyFields(String, line: Int, found: Int, header: Int, hint: String)
     case labelsFileNeedsText(String, labels: String, format: String)
@@ -113,6 +117,9 @@ public enum CorpusError: UserFacingError, Equatable {
             return "\(p): cannot tell which column holds the text; pass --text-column NAME (columns: \(a.joined(separator: ", ")))"
         case .unterminatedQuote(let p, let l): return "\(p):\(l): unterminated quoted field (the quote opened on line \(l) is never closed)"
         case .invalidUTF8(let p, let l): return "\(p):\(l): invalid UTF-8 (re-encode the file as UTF-8, or pass --skip-invalid to skip such rows)"
+        case .invalidUTF8Unskippable(let p, let l, let what): return "\(p):\(l): invalid UTF-8 in \(what) (re-encode the file as UTF-8)"
+        case .headerTooLong(let p, let limit):
+            return "\(p): the first line runs past \(limit / (1 << 20)) MiB without a line break, so it is not a header line; is this a CSV file?"
         case .tooFewFields(let p, let l, let f, let n): return "\(p):\(l): row has \(f) field\(f == 1 ? "" : "s"), needs at least \(n)"
         case .tooManyFields(let p, let l, let f, let h, let hint):
             return "\(p):\(l): row has \(f) fields, the header has \(h); \(hint)"

@@ -37,6 +37,10 @@ public enum CorpusReader {
             data = Data(utf16.text.utf8)
             encodingNotice = "\(url.lastPathComponent): read as UTF-16 (\(utf16.byteOrder))"
         }
+        if data.prefix(Self.sniffLength).contains(0) {
+            // UTF-8 text has no NUL bytes (UTF-16 was decoded above): binary data, told apart before any parsing.
+            throw CorpusError.notText(path, what: "binary data (it holds NUL bytes)", advice: "pass a CSV, TSV, JSON Lines or plain-text file in UTF-8")
+        }
         let bomLength = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         guard data.count > bomLength,
               data.dropFirst(bomLength).contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
@@ -55,6 +59,9 @@ public enum CorpusReader {
         var delimiterNotice: String?
         switch format {
         case .csv, .tsv:
+            if data.count > Self.maxHeaderLength, !data.prefix(Self.maxHeaderLength).contains(0x0A) {
+                throw CorpusError.headerTooLong(path, limit: Self.maxHeaderLength)
+            }
             var delimiter = format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")
             if format == .csv, let separator = csvSeparatorOtherThanComma(data) {
                 // Excel writes "CSV" with semicolons where the comma is the decimal separator; some
@@ -84,6 +91,11 @@ public enum CorpusReader {
         }
         return corpus
     }
+
+    /// Bytes looked at to tell binary data from text.
+    static let sniffLength = 64 * 1024
+    /// Longest header line of a CSV/TSV (1 MiB): a longer first line means the file is something else.
+    static let maxHeaderLength = 1 << 20
 
     /// How a file that is not text is recognised: its first bytes (nil: any byte) and, for formats
     /// whose first bytes could begin a text, its last bytes too.
@@ -211,7 +223,9 @@ public enum CorpusReader {
         }
         guard let header = headerRecord else { throw CorpusError.empty(path) }
         let names = try header.fields.indices.map { i -> String in
-            guard let s = parser.string(header.fields[i], quoted: header.quoted[i]) else { throw CorpusError.invalidUTF8(path, line: header.line) }
+            guard let s = parser.string(header.fields[i], quoted: header.quoted[i]) else {
+                throw CorpusError.invalidUTF8Unskippable(path, line: header.line, what: "the header line")
+            }
             return s.trimmingCharacters(in: .whitespaces)
         }
         let textIndex = try resolveTextColumn(options.textColumn, names: names, path: path)
@@ -415,7 +429,7 @@ public enum CorpusReader {
         guard let data = try? Data(contentsOf: url) else { throw CorpusError.missingFile(url.path) }
         // Foundation drops a UTF-8 byte-order mark itself.
         guard let text = try decodedUTF16(data, path: url.path)?.text ?? String(data: data, encoding: .utf8) else {
-            throw CorpusError.invalidUTF8(url.path, line: 1)
+            throw CorpusError.invalidUTF8Unskippable(url.path, line: 1, what: "the labels file")
         }
         var lines = Self.lines(of: text).map { $0.trimmingCharacters(in: .whitespaces) }
         let mappingURL = url.deletingLastPathComponent().appendingPathComponent("mapping.txt")

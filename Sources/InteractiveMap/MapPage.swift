@@ -32,7 +32,7 @@ main{flex:1;display:flex;min-height:0}
 #map.dragging{cursor:grabbing}
 #empty{position:absolute;inset:0;display:flex;align-items:center;justify-content:center;color:var(--muted);font-size:18px}
 #empty[hidden]{display:none}
-#status{position:absolute;left:8px;bottom:6px;background:var(--veil);padding:2px 6px;border-radius:4px;color:var(--muted);font-size:12px}
+#status{position:absolute;left:8px;bottom:6px;background:var(--veil);padding:2px 6px;border-radius:4px;color:var(--muted);font-size:12px;pointer-events:none}
 #reset-view{position:absolute;right:8px;top:8px}
 #tip{position:absolute;max-width:320px;pointer-events:none;background:var(--tip);border:1px solid var(--input-line);border-radius:5px;padding:5px 7px;font-size:12px;box-shadow:0 2px 6px rgba(0,0,0,.15);white-space:pre-wrap;overflow-wrap:anywhere}
 #tip[hidden]{display:none}

@@ -132,8 +132,9 @@ public struct Pipeline {
             kmeansConfig.clusterCount = k
             kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig)
         case .fromLabels:
-            let labelCount = corpus.labels == nil ? nil : labelNames.count
-            kmeansConfig.clusterCount = min(max(1, labelCount ?? PipelineConfiguration.defaultClusterCount), clusterData.rows)
+            let (k, notice) = PipelineConfiguration.clusterCount(distinctLabels: corpus.labels == nil ? nil : labelNames.count)
+            if let notice { reporter.notice(notice) }
+            kmeansConfig.clusterCount = min(k, clusterData.rows)
             kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig)
         }
         for notice in kmeansResult.notices { reporter.notice(notice) }

@@ -11,7 +11,8 @@ public enum ClusterCountChoice: Sendable, Equatable {
     case fixed(Int)
     /// k in 2…20 with the highest silhouette on a seeded subsample.
     case automatic
-    /// The number of distinct labels when the corpus has labels, else `PipelineConfiguration.defaultClusterCount`.
+    /// The number of distinct labels when the corpus has labels (see `PipelineConfiguration.clusterCount(distinctLabels:)`),
+    /// else `PipelineConfiguration.defaultClusterCount`.
     case fromLabels
 }
 
@@ -28,6 +29,21 @@ public enum ClusterSpace: String, Sendable, Equatable, Codable {
 public struct PipelineConfiguration: Sendable {
     /// k when the corpus has no labels and no `--clusters` is given.
     public static let defaultClusterCount = 8
+
+    /// Most clusters the labels set on their own. A label column with more distinct values (an id or a free-text
+    /// column, say) would ask for thousands of clusters: a k-means run of hours, and no readable map.
+    public static let maxClustersFromLabels = 50
+
+    /// k when no `--clusters` is given: the number of distinct labels, up to `maxClustersFromLabels`, else
+    /// `defaultClusterCount`, with a notice saying why when there were too many labels.
+    public static func clusterCount(distinctLabels: Int?) -> (k: Int, notice: String?) {
+        guard let labels = distinctLabels, labels >= 1 else { return (defaultClusterCount, nil) }
+        guard labels <= maxClustersFromLabels else {
+            return (defaultClusterCount, "the labels have \(labels) distinct values, more than \(maxClustersFromLabels): "
+                    + "k=\(defaultClusterCount) instead of one cluster per label (--clusters K sets it)")
+        }
+        return (labels, nil)
+    }
 
     public var input: URL
     public var corpus = CorpusReadOptions()

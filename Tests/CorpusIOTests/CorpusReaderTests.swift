@@ -106,6 +106,20 @@ struct CorpusReaderTests {
         #expect(try CorpusReader.read(bz).texts.count == 2)
     }
 
+    @Test("binary data (NUL bytes) and a CSV whose first line never ends fail at once, before any parsing")
+    func binaryDataAndEndlessHeader() throws {
+        let zeros = try file("zeros.csv", bytes: [UInt8](repeating: 0, count: 300_000))
+        #expect(throws: CorpusError.notText(zeros.path, what: "binary data (it holds NUL bytes)",
+                                            advice: "pass a CSV, TSV, JSON Lines or plain-text file in UTF-8")) { try CorpusReader.read(zeros) }
+        let oneLine = try file("oneline.csv", bytes: [UInt8](repeating: UInt8(ascii: "Q"), count: CorpusReader.maxHeaderLength + 10))
+        #expect(throws: CorpusError.headerTooLong(oneLine.path, limit: CorpusReader.maxHeaderLength)) { try CorpusReader.read(oneLine) }
+        // Invalid UTF-8 in the header cannot be skipped, so the message does not offer --skip-invalid.
+        let badHeader = try file("badheader.csv", bytes: [0x74, 0xFF, 0x78, 0x74, 0x0A] + Array("hello\n".utf8))
+        do { _ = try CorpusReader.read(badHeader, options: .init(skipInvalidUTF8: true)); Issue.record("read") } catch {
+            #expect("\(error)" == "\(badHeader.path):1: invalid UTF-8 in the header line (re-encode the file as UTF-8)")
+        }
+    }
+
     @Test("a CSV whose header separates fields with semicolons (Excel in many locales) is read with ';', with a notice")
     func semicolons() throws {
         let content = "text;label\r\nhello there;a\r\n\"with; a semicolon, and a comma\";b\r\nplain, with comma;a\r\n"

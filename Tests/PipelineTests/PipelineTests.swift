@@ -302,3 +302,15 @@ struct PipelineTests {
         #expect(few.clusterColors == [few.labelColors[1], few.labelColors[0]])
     }
 }
+
+@Suite("Default number of clusters")
+struct DefaultClusterCountTests {
+    @Test("one cluster per label up to 50 labels; beyond, the default k with a notice (an id column would ask for hours of k-means)")
+    func clusterCountFromLabels() {
+        #expect(PipelineConfiguration.clusterCount(distinctLabels: nil) == (8, nil))
+        #expect(PipelineConfiguration.clusterCount(distinctLabels: 3) == (3, nil))
+        #expect(PipelineConfiguration.clusterCount(distinctLabels: 50) == (50, nil))
+        let many = PipelineConfiguration.clusterCount(distinctLabels: 5000)
+        #expect(many.k == 8 && many.notice?.contains("5000 distinct values") == true && many.notice?.contains("--clusters") == true)
+    }
+}

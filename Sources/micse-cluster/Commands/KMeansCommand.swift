@@ -72,7 +72,9 @@ struct KMeansCommand: ParsableCommand {
         let result: KMeansResult
         let configuration: KMeansConfiguration
         var curve: [ClusterCountSelection.Candidate]?
-        switch options.clusterCount(distinctLabels: reference?.names.count) {
+        let (choice, notice) = options.clusterCount(distinctLabels: reference?.names.count)
+        if let notice, !quiet { FileHandle.standardError.write(Data("note: \(notice)\n".utf8)) }
+        switch choice {
         case .fixed(let k):
             configuration = options.configuration(clusterCount: k, run: runOptions)
             result = try KMeans.fit(data, configuration: configuration)

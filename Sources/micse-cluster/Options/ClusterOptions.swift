@@ -1,5 +1,6 @@
 import ArgumentParser
 import Clustering
+import MicsePipeline
 
 /// Where the pipeline clusters: the L2-normalised embeddings (cosine geometry) or the 2-D UMAP layout.
 enum ClusterSpaceOption: String, ExpressibleByArgument, CaseIterable {
@@ -24,12 +25,9 @@ enum ClusterCountOption: ExpressibleByArgument, Equatable {
 
 /// k-means options shared by `micse-cluster kmeans` and the main pipeline.
 struct ClusterOptions: ParsableArguments {
-    /// k when neither --clusters nor a label column says otherwise.
-    static let defaultClusterCount = 8
-
     @Option(help: ArgumentHelp(
         "Number of k-means clusters, or 'auto' to choose k in 2…20 by silhouette on a seeded subsample.",
-        discussion: "Default: the number of distinct labels when labels are given, else \(ClusterOptions.defaultClusterCount).",
+        discussion: "Default: the number of distinct labels when labels are given (up to \(PipelineConfiguration.maxClustersFromLabels)), else \(PipelineConfiguration.defaultClusterCount).",
         valueName: "k|auto"))
     var clusters: ClusterCountOption?
 
@@ -54,11 +52,12 @@ struct ClusterOptions: ParsableArguments {
         guard tol >= 0, tol.isFinite else { throw ValidationError("--tol must be finite and ≥ 0 (got \(tol)).") }
     }
 
-    /// The requested k: explicit, automatic, or derived from the label count (else the default).
-    func clusterCount(distinctLabels: Int?) -> ClusterCountOption {
-        if let clusters { return clusters }
-        if let distinctLabels, distinctLabels >= 1 { return .fixed(distinctLabels) }
-        return .fixed(Self.defaultClusterCount)
+    /// The requested k: explicit, automatic, or derived from the label count (else the default), with the notice
+    /// of `PipelineConfiguration.clusterCount(distinctLabels:)` when the labels were too many.
+    func clusterCount(distinctLabels: Int?) -> (choice: ClusterCountOption, notice: String?) {
+        if let clusters { return (clusters, nil) }
+        let (k, notice) = PipelineConfiguration.clusterCount(distinctLabels: distinctLabels)
+        return (.fixed(k), notice)
     }
 
     /// The k-means configuration for `clusterCount` clusters.
