@@ -41,10 +41,15 @@ final class BatchedElkanBounds: @unchecked Sendable {
     /// 25% faster).
     static let minimumClusterCount = 12
 
-    /// Whether R restarts of n points and k centres fit: R·n·k Floats, at most 64 M (256 MiB).
-    static func fits(rows n: Int, clusterCount k: Int, restarts: Int) -> Bool {
-        let (product, overflow) = n.multipliedReportingOverflow(by: k * restarts)
-        return !overflow && product <= 64_000_000
+    /// Most lower bounds a batch keeps: 64 M Floats (256 MiB).
+    static let capacity = 64_000_000
+
+    /// How many restarts of n points and k centres fit in `capacity` Floats of lower bounds (R·n·k), at most
+    /// `restarts`; 0 when not even one does.
+    static func restartsThatFit(rows n: Int, clusterCount k: Int, restarts: Int, capacity: Int = capacity) -> Int {
+        let (perRestart, overflow) = n.multipliedReportingOverflow(by: k)
+        guard !overflow, perRestart > 0 else { return 0 }
+        return min(restarts, capacity / perRestart)
     }
 
     init(rows n: Int, clusterCount k: Int, restarts r: Int, slack: Float) {

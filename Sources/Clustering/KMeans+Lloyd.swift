@@ -13,9 +13,8 @@
 // and a lower bound l on the distance to every other centre. With s(j) = ½ min_{j'≠j} ‖cⱼ − cⱼ'‖,
 // a point keeps its label if u ≤ max(s(a), l); otherwise u is tightened to the exact distance and,
 // if still larger, the point's distances to all centres are computed (gathered into GEMM blocks).
-// After centres move by pⱼ: u += p(a), l −= max_{j≠a} pⱼ.
-// Elkan's pass (Elkan 2003) keeps one lower bound l(i, j) per centre, decayed by pⱼ alone, and
-// skips centre j when u ≤ l(i, j) or u ≤ ½ ‖c_a − cⱼ‖; see `KMeansAlgorithm.elkan`.
+// After centres move by pⱼ: u += p(a), l −= max_{j≠a} pⱼ. (Elkan's bounds run batched, in
+// KMeans+BatchedElkan.swift: a restart whose bounds fit is a group of one there.)
 //
 // Centre sums are kept in Double and updated incrementally from the points whose label changed
 // (per-slot deltas reduced in slot order), so an iteration costs O(changed · d) beyond the E-step.
@@ -32,26 +31,26 @@ struct RestartOutcome {
 }
 
 extension KMeansWorkspace {
-    /// Runs Lloyd iterations from the centres in `centers`.
+    /// Runs Lloyd iterations from the centres in `centers`, every distance (`lloyd`) or with Hamerly's bounds.
     func runLloyd(restart: Int, maxIterations: Int, tolerance: Double, algorithm: KMeansAlgorithm) -> RestartOutcome {
+        precondition(algorithm != .elkan, "Elkan's bounds run batched (BatchedLloyd)")
         labels.update(repeating: -1, count: n)
         sums.update(repeating: 0, count: k * d)
         counts.update(repeating: 0, count: k)
         updateCenterNorms()
-        let boundsKind = algorithm
-        if algorithm == .elkan { prepareElkan() }
+        let hamerly = algorithm == .hamerly
         var stats: [KMeansIterationStats] = []
         var strict = false, converged = false
         var iteration = 0
         while iteration < maxIterations {
             let bounded = algorithm != .lloyd && iteration > 0
             if bounded { computeHalfSeparations() }
-            assignmentStep(bounded: bounded, bounds: boundsKind)
+            assignmentStep(bounded: bounded)
             let changed = slots.reduce(0) { $0 + $1.changed }
             let distanceCount = slots.reduce(0) { $0 + $1.distanceCount }
             let inertia: Double? = bounded ? nil : slots.reduce(0.0) { $0 + $1.inertia }
             oldCenters.update(from: centers, count: k * d)
-            let relocated = updateStep(bounds: boundsKind)
+            let relocated = updateStep(loosenBounds: hamerly)
             var shiftTotal = 0.0
             for j in 0..<k { shiftTotal += shifts[j] * shifts[j] }
             stats.append(KMeansIterationStats(restart: restart, iteration: iteration, inertia: inertia, centerShift: shiftTotal,
@@ -63,18 +62,16 @@ extension KMeansWorkspace {
         if !strict {
             // Final E-step so that labels match the centres (sklearn runs lloyd_iter with update_centers=False).
             if algorithm != .lloyd { computeHalfSeparations() }
-            assignmentStep(bounded: algorithm != .lloyd, bounds: boundsKind)
+            assignmentStep(bounded: algorithm != .lloyd)
         }
         return RestartOutcome(inertia: exactInertia(), iterations: iteration, strictlyConverged: strict,
                               converged: converged, stats: stats)
     }
 
-    /// E-step over all slots. Labels change in place; each slot records the Σx deltas of the
-    /// points that changed cluster.
-    func assignmentStep(bounded: Bool, bounds: KMeansAlgorithm) {
+    /// E-step over all slots, every distance or (`bounded`) with Hamerly's bounds. Labels change in
+    /// place; each slot records the Σx deltas of the points that changed cluster.
+    func assignmentStep(bounded: Bool) {
         let x = self.x, d = self.d, k = self.k, slack = self.slack
-        let lowerAll = self.lowerAll, centerDistances = self.centerDistances
-        let elkan = bounds == .elkan
         let labels = self.labels, upper = self.upper, lower = self.lower, pointNorms = self.pointNorms
         let centers = self.centers, centerNorms = self.centerNorms, halfSeparation = self.halfSeparation
         forEachSlot { slot, range in
@@ -87,11 +84,6 @@ extension KMeansWorkspace {
                     slot.inertia += Double(slot.bestDistance[r])
                     upper[i] = (slot.bestDistance[r] + slack).squareRoot()
                     lower[i] = max(0, slot.secondDistance[r] - slack).squareRoot()
-                    if elkan, let lowerAll {
-                        let dots = slot.scratch + r * k, bounds = lowerAll + i * k
-                        let xNorm = pointNorms[i]
-                        for j in 0..<k { bounds[j] = max(0, xNorm + dots[j] + centerNorms[j] - slack).squareRoot() }
-                    }
                     if new != old {
                         slot.changed += 1
                         if old >= 0 {
@@ -129,63 +121,12 @@ extension KMeansWorkspace {
             }
             for i in range {
                 let a = Int(labels[i])
-                if elkan, let lowerAll, let centerDistances {
-                    // Elkan: test every other centre j against u ≤ l(i, j) and u ≤ ½ d(c_a, c_j);
-                    // on failure tighten u once, then compute d(xᵢ, cⱼ) itself (few per row).
-                    if upper[i] <= halfSeparation[a] { continue }
-                    let bounds = lowerAll + i * k
-                    // Rows where many centres fail the test (early iterations) are cheaper as a
-                    // GEMM row, which also refreshes all k bounds: count them after tightening u.
-                    var failing = 0
-                    for j in 0..<k where j != a && upper[i] > bounds[j] && upper[i] > 0.5 * centerDistances[a * k + j] { failing += 1 }
-                    if failing == 0 { continue }
-                    upper[i] = squaredDistance(x + i * d, centers + a * d, dimension: d).squareRoot()
-                    bounds[a] = upper[i]
-                    slot.distanceCount += 1
-                    failing = 0
-                    for j in 0..<k where j != a && upper[i] > bounds[j] && upper[i] > 0.5 * centerDistances[a * k + j] { failing += 1 }
-                    if failing == 0 { continue }
-                    if failing * 4 >= k {
-                        (slot.gather + gathered * d).update(from: x + i * d, count: d)
-                        slot.gatherNorms[gathered] = pointNorms[i]
-                        slot.gatherIndex[gathered] = i
-                        gathered += 1
-                        if gathered == kmeansBlockRows { flush() }
-                        continue
-                    }
-                    var u = upper[i], assigned = a, tightened = true
-                    for j in 0..<k where j != assigned {
-                        if u <= bounds[j] || u <= 0.5 * centerDistances[assigned * k + j] { continue }
-                        if !tightened {
-                            u = squaredDistance(x + i * d, centers + assigned * d, dimension: d).squareRoot()
-                            bounds[assigned] = u
-                            tightened = true
-                            slot.distanceCount += 1
-                            if u <= bounds[j] || u <= 0.5 * centerDistances[assigned * k + j] { continue }
-                        }
-                        let dj = squaredDistance(x + i * d, centers + j * d, dimension: d).squareRoot()
-                        slot.distanceCount += 1
-                        bounds[j] = dj
-                        if dj < u { assigned = j; u = dj }
-                    }
-                    upper[i] = u
-                    if assigned != a {
-                        slot.changed += 1
-                        accumulate(x + i * d, into: slot.deltaSums, cluster: a, dimension: d, sign: -1)
-                        slot.deltaCounts[a] -= 1
-                        accumulate(x + i * d, into: slot.deltaSums, cluster: assigned, dimension: d, sign: 1)
-                        slot.deltaCounts[assigned] += 1
-                        labels[i] = Int32(assigned)
-                    }
-                    continue
-                } else {
-                    let bound = max(halfSeparation[a], lower[i])
-                    if upper[i] <= bound { continue }
-                    // Tighten the upper bound with the exact distance to the assigned centre.
-                    let u = squaredDistance(x + i * d, centers + a * d, dimension: d).squareRoot()
-                    upper[i] = u
-                    if u <= bound { continue }
-                }
+                let bound = max(halfSeparation[a], lower[i])
+                if upper[i] <= bound { continue }
+                // Tighten the upper bound with the exact distance to the assigned centre.
+                let u = squaredDistance(x + i * d, centers + a * d, dimension: d).squareRoot()
+                upper[i] = u
+                if u <= bound { continue }
                 (slot.gather + gathered * d).update(from: x + i * d, count: d)
                 slot.gatherNorms[gathered] = pointNorms[i]
                 slot.gatherIndex[gathered] = i
@@ -198,9 +139,9 @@ extension KMeansWorkspace {
     }
 
     /// M-step: folds the slot deltas into the cluster sums (slot order), relocates empty clusters,
-    /// recomputes the centres and their shifts, and (Hamerly) loosens the bounds by the shifts.
-    /// Returns the number of relocated clusters.
-    func updateStep(bounds: KMeansAlgorithm) -> Int {
+    /// recomputes the centres and their shifts, and (Hamerly, `loosenBounds`) loosens the bounds by
+    /// the shifts. Returns the number of relocated clusters.
+    func updateStep(loosenBounds hamerly: Bool) -> Int {
         for slot in slots {
             for t in 0..<(k * d) { sums[t] += slot.deltaSums[t] }
             for j in 0..<k { counts[j] += slot.deltaCounts[j] }
@@ -215,11 +156,7 @@ extension KMeansWorkspace {
             shifts[j] = squaredDistanceDouble(c, oldCenters + j * d, dimension: d).squareRoot()
         }
         updateCenterNorms()
-        switch bounds {
-        case .lloyd: break
-        case .hamerly: loosenBounds()
-        case .elkan: loosenElkanBounds(); computeCenterDistances()
-        }
+        if hamerly { loosenBounds() }
         return relocated
     }
 
@@ -234,7 +171,6 @@ extension KMeansWorkspace {
         for far in moved {
             upper[far] = 0
             lower[far] = 0
-            if let lowerAll { (lowerAll + far * k).update(repeating: 0, count: k) }
         }
         return empty.count
     }
@@ -264,36 +200,6 @@ extension KMeansWorkspace {
                 let a = Int(labels[i])
                 upper[i] += Float(shifts[a])
                 lower[i] = max(0, lower[i] - (a == first ? otherShift : maxShift))
-            }
-        }
-    }
-
-    /// Elkan: l(i, j) −= pⱼ for every point and centre, u(i) += p(a).
-    private func loosenElkanBounds() {
-        guard let lowerAll else { return }
-        let k = self.k
-        let labels = self.labels, upper = self.upper, shifts = self.shifts
-        let p = (0..<k).map { Float(shifts[$0]) }
-        forEachSlot { _, range in
-            p.withUnsafeBufferPointer { p in
-                for i in range {
-                    upper[i] += p[Int(labels[i])]
-                    let bounds = lowerAll + i * k
-                    for j in 0..<k { bounds[j] = max(0, bounds[j] - p[j]) }
-                }
-            }
-        }
-    }
-
-    /// Elkan: centre–centre distances (k × k).
-    func computeCenterDistances() {
-        guard let centerDistances else { return }
-        for j in 0..<k {
-            centerDistances[j * k + j] = 0
-            for j2 in (j + 1)..<max(j + 1, k) {
-                let dist = squaredDistance(centers + j * d, centers + j2 * d, dimension: d).squareRoot()
-                centerDistances[j * k + j2] = dist
-                centerDistances[j2 * k + j] = dist
             }
         }
     }

@@ -1,7 +1,7 @@
 // k-means front end: validates the input, seeds each restart with k-means++, runs Lloyd
 // iterations and keeps the restart of lowest inertia (scikit-learn `KMeans.fit`). The steps live
 // in KMeansPlusPlus(+Batched).swift (seeding), KMeans+Batched.swift (all restarts iterated
-// together, the default, with Elkan bounds from KMeans+BatchedElkan.swift), KMeans+Lloyd.swift (one restart at a time with Hamerly or Elkan bounds,
+// together, or in groups whose Elkan bounds fit, with the bounds from KMeans+BatchedElkan.swift), KMeans+Lloyd.swift (one restart at a time, Hamerly bounds,
 // empty-cluster relocation) and KMeansKernels.swift (GEMM assignment).
 import LinearAlgebra
 import MicseSupport
@@ -27,6 +27,11 @@ public enum KMeans {
     /// - Complexity: per restart, k-means++ costs O(n·d·k·log k); a Lloyd iteration O(n·d·k),
     ///   a Hamerly iteration O(n + r·d·k) where r points have overlapping bounds.
     public static func fit(_ data: Matrix, configuration: KMeansConfiguration) throws -> KMeansResult {
+        try fit(data, configuration: configuration, boundsCapacity: BatchedElkanBounds.capacity)
+    }
+
+    /// `fit`, with the Floats of Elkan bounds a batch of restarts may keep (tests make it small to force groups).
+    static func fit(_ data: Matrix, configuration: KMeansConfiguration, boundsCapacity: Int) throws -> KMeansResult {
         let stopwatch = Stopwatch()
         let n = data.rows, d = data.columns, k = configuration.clusterCount
         try validate(data, configuration)
@@ -42,46 +47,52 @@ public enum KMeans {
             guard let base = buffer.baseAddress else { preconditionFailure("validated non-empty") }
             let workspace = KMeansWorkspace(x: base, rows: n, dimension: d, clusterCount: k, threads: threads)
             var algorithm = configuration.algorithm
-            // `elkan` runs batched while the bounds of all restarts fit (with bounds from
-            // `BatchedElkanBounds.minimumClusterCount` clusters, below which they do not pay), else
-            // one restart at a time, and as `hamerly` when even one restart's bounds are too large.
-            let batched = algorithm == .lloyd
-                || (algorithm == .elkan && BatchedElkanBounds.fits(rows: n, clusterCount: k, restarts: configuration.initCount))
+            // `elkan` runs batched (with bounds from `BatchedElkanBounds.minimumClusterCount` clusters, below which
+            // they do not pay), in groups of as many restarts as their bounds fit (one pass over the data per
+            // iteration serves a whole group), else one restart at a time as `hamerly`.
             let batchedBounds = algorithm == .elkan && k >= BatchedElkanBounds.minimumClusterCount
-            if algorithm == .elkan && n * k > 64_000_000 { algorithm = .hamerly }
+            let groupSize = !batchedBounds ? configuration.initCount
+                : BatchedElkanBounds.restartsThatFit(rows: n, clusterCount: k, restarts: configuration.initCount, capacity: boundsCapacity)
+            let batched = algorithm == .lloyd || (algorithm == .elkan && groupSize >= 1)
+            if algorithm == .elkan && !batched { algorithm = .hamerly }
             var best: (labels: [Int32], centers: [Float], outcome: RestartOutcome, restart: Int)?
             var inertias: [Double] = []
             var stats: [KMeansIterationStats] = []
             var seedingSeconds = 0.0
-            if batched {
-                // All restarts in one batch: one pass over the data per iteration (KMeans+Batched.swift),
+            var first = 0
+            while batched && first < configuration.initCount {
+                // A group of restarts in one batch: one pass over the data per iteration (KMeans+Batched.swift),
                 // with Elkan bounds for `elkan` (KMeans+BatchedElkan.swift).
+                let members = min(groupSize, configuration.initCount - first)
                 let batch = BatchedLloyd(x: base, pointNorms: workspace.pointNorms, rows: n, dimension: d, clusterCount: k,
-                                         restarts: configuration.initCount, threads: threads,
+                                         restarts: members, threads: threads,
                                          boundsSlack: batchedBounds ? workspace.slack : nil)
                 let seeding = Stopwatch()
-                if BatchedLloyd.canSeedTogether(rows: n, restarts: configuration.initCount, trials: workspace.trials) {
-                    batch.seedKMeansPlusPlus(seed: configuration.seed, trials: workspace.trials)
+                if BatchedLloyd.canSeedTogether(rows: n, restarts: members, trials: workspace.trials) {
+                    batch.seedKMeansPlusPlus(seed: configuration.seed, trials: workspace.trials, firstRestart: first)
                 } else {
-                    for restart in 0..<configuration.initCount {
-                        var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(restart))
+                    for member in 0..<members {
+                        var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(first + member))
                         workspace.seedKMeansPlusPlus(rng: &rng)
-                        (batch.centers + restart * k * d).update(from: workspace.centers, count: k * d)
+                        (batch.centers + member * k * d).update(from: workspace.centers, count: k * d)
                     }
                 }
-                seedingSeconds = seeding.seconds
+                seedingSeconds += seeding.seconds
                 batch.run(maxIterations: configuration.maxIterations, tolerance: tolerance)
-                inertias = batch.exactInertias()
-                for restart in 0..<configuration.initCount {
-                    stats += batch.stats[restart]
-                    let outcome = RestartOutcome(inertia: inertias[restart], iterations: batch.iterations[restart],
-                                                 strictlyConverged: batch.strict[restart], converged: batch.converged[restart],
+                let groupInertias = batch.exactInertias()
+                inertias += groupInertias
+                for member in 0..<members {
+                    let restart = first + member
+                    stats += batch.stats[member].map { var s = $0; s.restart = restart; return s }
+                    let outcome = RestartOutcome(inertia: groupInertias[member], iterations: batch.iterations[member],
+                                                 strictlyConverged: batch.strict[member], converged: batch.converged[member],
                                                  stats: [])
                     if best == nil || outcome.inertia < best!.outcome.inertia {
-                        best = (Array(UnsafeBufferPointer(start: batch.labels + restart * n, count: n)),
-                                Array(UnsafeBufferPointer(start: batch.centers + restart * k * d, count: k * d)), outcome, restart)
+                        best = (Array(UnsafeBufferPointer(start: batch.labels + member * n, count: n)),
+                                Array(UnsafeBufferPointer(start: batch.centers + member * k * d, count: k * d)), outcome, restart)
                     }
                 }
+                first += members
             }
             for restart in 0..<(batched ? 0 : configuration.initCount) {
                 var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(restart))

@@ -22,9 +22,9 @@ public enum KMeansAlgorithm: String, Sendable, Codable, CaseIterable {
     /// refreshes all k bounds. The default. All restarts run batched as in `lloyd`, each one's
     /// E-steps dense (stacked GEMM) while many labels change and bounded afterwards
     /// (KMeans+BatchedElkan.swift); for k < 12 all E-steps stay dense. When the bounds of all
-    /// restarts (R · n · k Floats) exceed 64 M, restarts run one after the other, and as
-    /// `hamerly` when n · k alone exceeds 64 M. Same fixed points as `lloyd`, up to
-    /// floating-point ties.
+    /// restarts (R · n · k Floats) exceed 64 M, restarts run in groups whose bounds fit (one pass
+    /// over the data per iteration for each group), and as `hamerly`, one at a time, when n · k
+    /// alone exceeds 64 M. Same fixed points as `lloyd`, up to floating-point ties.
     case elkan
 }
 

@@ -18,8 +18,9 @@ extension BatchedLloyd {
             && !n.multipliedReportingOverflow(by: restarts * trials).overflow
     }
 
-    /// Fills `centers` (R × k × d) with the k-means++ seeds of every restart.
-    func seedKMeansPlusPlus(seed: UInt64, trials: Int) {
+    /// Fills `centers` (R × k × d) with the k-means++ seeds of every restart; restart r of this batch is restart
+    /// `firstRestart + r` of the fit, and draws from that restart's stream.
+    func seedKMeansPlusPlus(seed: UInt64, trials: Int, firstRestart: Int = 0) {
         let n = self.n, d = self.d, k = self.k, R = restartCount, T = trials
         let x = self.x, pointNorms = self.pointNorms, partition = self.partition
         let columnsTotal = R * T
@@ -84,7 +85,7 @@ extension BatchedLloyd {
             }
         }
 
-        var rngs = (0..<R).map { SplitMix64.derived(from: seed, stream: UInt64($0)) }
+        var rngs = (0..<R).map { SplitMix64.derived(from: seed, stream: UInt64(firstRestart + $0)) }
         var potential = [Double](repeating: 0, count: R)
         for r in 0..<R {
             let first = rngs[r].nextInt(below: n)

@@ -75,15 +75,6 @@ final class KMeansWorkspace: @unchecked Sendable {
     let shifts: UnsafeMutablePointer<Double>        // k: ‖c_new − c_old‖
     let halfSeparation: UnsafeMutablePointer<Float> // k: ½ min_{j'≠j} ‖c_j − c_j'‖
     let slots: [SlotBuffers]
-    /// Elkan: n × k lower bounds on ‖xᵢ − cⱼ‖, and k × k centre distances (allocated on first use).
-    private(set) var lowerAll: UnsafeMutablePointer<Float>? = nil
-    private(set) var centerDistances: UnsafeMutablePointer<Float>? = nil
-
-    /// Allocates the Elkan bounds (n × k Floats) if not yet done.
-    func prepareElkan() {
-        if lowerAll == nil { lowerAll = .allocate(capacity: n * k) }
-        if centerDistances == nil { centerDistances = .allocate(capacity: k * k) }
-    }
 
     init(x: UnsafePointer<Float>, rows n: Int, dimension d: Int, clusterCount k: Int, threads: Int) {
         self.x = x; self.n = n; self.d = d; self.k = k
@@ -132,7 +123,6 @@ final class KMeansWorkspace: @unchecked Sendable {
         closest.deallocate(); candidateDistances.deallocate(); centers.deallocate(); oldCenters.deallocate()
         centerNorms.deallocate(); candidates.deallocate(); candidateNorms.deallocate()
         sums.deallocate(); counts.deallocate(); shifts.deallocate(); halfSeparation.deallocate()
-        lowerAll?.deallocate(); centerDistances?.deallocate()
     }
 }
 

@@ -173,6 +173,19 @@ struct KMeansPropertyTests {
         }
     }
 
+    @Test("restarts whose Elkan bounds do not fit together run in groups, with the results of one batch")
+    func restartGroups() throws {
+        let x = Self.blobs(seed: 8, n: 1200, d: 12, centres: 14, spread: 3)
+        let configuration = KMeansConfiguration(clusterCount: 14, initCount: 5, seed: 3)
+        let together = try KMeans.fit(x, configuration: configuration)
+        // Room for the bounds of two restarts (n·k = 16,800 Floats each): groups of 2, 2 and 1.
+        let grouped = try KMeans.fit(x, configuration: configuration, boundsCapacity: 2 * 1200 * 14 + 7)
+        #expect(grouped.labels == together.labels && grouped.bestRestart == together.bestRestart)
+        #expect(grouped.restartInertias.count == 5)
+        for (a, b) in zip(grouped.restartInertias, together.restartInertias) { #expect(abs(a - b) <= 1e-9 * b) }
+        #expect(Set(grouped.iterationStats.map(\.restart)) == Set(0..<5))
+    }
+
     @Test("k = 1 gives the mean; tolerance is tol · mean feature variance")
     func singleCluster() throws {
         let x = Matrix([[0, 0], [2, 0], [0, 4], [2, 4]])
@@ -203,7 +216,7 @@ struct KMeansPropertyTests {
     }
 
     @Test("an empty cluster takes the point farthest from its centre (sklearn _relocate_empty_clusters)",
-          arguments: KMeansAlgorithm.allCases)
+          arguments: [KMeansAlgorithm.lloyd, .hamerly])   // elkan: the batched tests
     func relocation(algorithm: KMeansAlgorithm) {
         let x = Matrix([[0], [1], [2], [10], [11], [12]])
         x.withUnsafeBufferPointer { p in
