@@ -144,13 +144,15 @@ final class BatchedLloyd: @unchecked Sendable {
         sums.deallocate(); counts.deallocate()
     }
 
-    /// Runs every restart to convergence (or `maxIterations`) from the seeds in `centers`.
-    func run(maxIterations: Int, tolerance: Double) {
+    /// Runs every restart to convergence (or `maxIterations`) from the seeds in `centers`; `finished` receives the
+    /// number of restarts done after each iteration.
+    func run(maxIterations: Int, tolerance: Double, finished: (Int) -> Void = { _ in }) {
         for r in 0..<restartCount {
             computeSquaredNorms(centers + r * k * d, rows: k, dimension: d, into: centerNorms + r * k)
         }
         while true {
             let active = (0..<restartCount).filter { phase[$0] != .done }
+            finished(restartCount - active.count)
             if active.isEmpty { break }
             let dense = active.filter { usesDenseStep($0) }
             let filling = dense.filter { fillsBounds($0) }

@@ -26,12 +26,15 @@ public enum KMeans {
     ///   (naming its 1-based row) or an invalid parameter.
     /// - Complexity: per restart, k-means++ costs O(n·d·k·log k); a Lloyd iteration O(n·d·k),
     ///   a Hamerly iteration O(n + r·d·k) where r points have overlapping bounds.
-    public static func fit(_ data: Matrix, configuration: KMeansConfiguration) throws -> KMeansResult {
-        try fit(data, configuration: configuration, boundsCapacity: BatchedElkanBounds.capacity)
+    ///   - progress: receives ("kmeans", restarts finished, restarts) as restarts converge.
+    public static func fit(_ data: Matrix, configuration: KMeansConfiguration,
+                           progress: any ProgressReporter = SilentProgress()) throws -> KMeansResult {
+        try fit(data, configuration: configuration, boundsCapacity: BatchedElkanBounds.capacity, progress: progress)
     }
 
     /// `fit`, with the Floats of Elkan bounds a batch of restarts may keep (tests make it small to force groups).
-    static func fit(_ data: Matrix, configuration: KMeansConfiguration, boundsCapacity: Int) throws -> KMeansResult {
+    static func fit(_ data: Matrix, configuration: KMeansConfiguration, boundsCapacity: Int,
+                    progress: any ProgressReporter = SilentProgress()) throws -> KMeansResult {
         let stopwatch = Stopwatch()
         let n = data.rows, d = data.columns, k = configuration.clusterCount
         try validate(data, configuration)
@@ -78,7 +81,10 @@ public enum KMeans {
                     }
                 }
                 seedingSeconds += seeding.seconds
-                batch.run(maxIterations: configuration.maxIterations, tolerance: tolerance)
+                let before = first
+                batch.run(maxIterations: configuration.maxIterations, tolerance: tolerance) { finished in
+                    progress.progress(stage: "kmeans", done: before + finished, total: configuration.initCount)
+                }
                 let groupInertias = batch.exactInertias()
                 inertias += groupInertias
                 for member in 0..<members {
@@ -101,6 +107,7 @@ public enum KMeans {
                 seedingSeconds += seeding.seconds
                 let outcome = workspace.runLloyd(restart: restart, maxIterations: configuration.maxIterations,
                                                  tolerance: tolerance, algorithm: algorithm)
+                progress.progress(stage: "kmeans", done: restart + 1, total: configuration.initCount)
                 inertias.append(outcome.inertia)
                 stats += outcome.stats
                 if best == nil || outcome.inertia < best!.outcome.inertia {

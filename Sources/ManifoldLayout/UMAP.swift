@@ -87,7 +87,8 @@ public struct UMAP: Sendable {
         return try fit(data, progress: progress) { rows, k in
             try NearestNeighbors.build(rows, configuration: KNNConfiguration(
                 neighborCount: k, method: configuration.neighborSearch.knnMethod,
-                seed: SplitMix64.derived(from: configuration.seed, stream: 4).state, threads: configuration.threadCount))
+                seed: SplitMix64.derived(from: configuration.seed, stream: 4).state, threads: configuration.threadCount),
+                progress: progress)
         }
     }
 

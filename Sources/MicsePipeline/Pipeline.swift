@@ -130,12 +130,12 @@ public struct Pipeline {
             reporter.info(selection.report)
         case .fixed(let k):
             kmeansConfig.clusterCount = k
-            kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig)
+            kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig, progress: reporter)
         case .fromLabels:
             let (k, notice) = PipelineConfiguration.clusterCount(distinctLabels: corpus.labels == nil ? nil : labelNames.count)
             if let notice { reporter.notice(notice) }
             kmeansConfig.clusterCount = min(k, clusterData.rows)
-            kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig)
+            kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig, progress: reporter)
         }
         for notice in kmeansResult.notices { reporter.notice(notice) }
         let labelIDs: [Int]? = corpus.labels.map { labels in

@@ -43,7 +43,8 @@ public enum ExactCosineSearch {
     /// - Returns: the graph, rows sorted by ascending distance (ties: smaller index first), no self.
     /// - Complexity: N²·D multiply-adds (half of a full X̂X̂ᵀ) plus O(N²) comparisons.
     public static func graph(_ data: Matrix, neighborCount k: Int, threads: Int? = nil,
-                             strategy: Strategy = .parallelTiles, tileSize: Int = defaultTileSize) -> KNNGraph {
+                             strategy: Strategy = .parallelTiles, tileSize: Int = defaultTileSize,
+                             progress: any ProgressReporter = SilentProgress()) -> KNNGraph {
         let n = data.rows
         precondition(n >= 2 && k >= 1 && k < n, "ExactCosineSearch: need 1 ≤ k < N (k = \(k), N = \(n))")
         let normalized = data.l2Normalized()
@@ -72,6 +73,7 @@ public enum ExactCosineSearch {
                 let buffer = UnsafeMutablePointer<Float>.allocate(capacity: tile * tile)
                 defer { buffer.deallocate() }
                 while let p = queue.next() {
+                    progress.progress(stage: "knn", done: p, total: pairs.count)   // pairs handed out so far
                     let (bi, bj) = pairs[p]
                     let rowStart = bi * tile, rowCount = min(tile, n - rowStart)
                     let columnStart = bj * tile, columnCount = min(tile, n - columnStart)

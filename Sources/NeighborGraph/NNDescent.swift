@@ -46,13 +46,16 @@ public enum NNDescent {
     ///   - data: (N, D) row-major, finite (validated by `NearestNeighbors.build`), N ≥ 2.
     ///   - neighborCount: k, 1 ≤ k ≤ N − 1.
     public static func graph(_ data: Matrix, neighborCount k: Int, seed: UInt64, threads: Int? = nil,
-                             parameters: NNDescentParameters = NNDescentParameters()) -> KNNGraph {
-        run(data, neighborCount: k, seed: seed, threads: threads, parameters: parameters).graph
+                             parameters: NNDescentParameters = NNDescentParameters(),
+                             progress: any ProgressReporter = SilentProgress()) -> KNNGraph {
+        run(data, neighborCount: k, seed: seed, threads: threads, parameters: parameters, progress: progress).graph
     }
 
     /// `graph(…)` plus the statistics of the run.
+    /// `progress` receives ("knn", rounds done, most rounds) after the forest and after each round.
     public static func run(_ data: Matrix, neighborCount k: Int, seed: UInt64, threads: Int? = nil,
-                           parameters: NNDescentParameters = NNDescentParameters()) -> (graph: KNNGraph, statistics: Statistics) {
+                           parameters: NNDescentParameters = NNDescentParameters(),
+                           progress: any ProgressReporter = SilentProgress()) -> (graph: KNNGraph, statistics: Statistics) {
         let n = data.rows, d = data.columns
         precondition(n >= 2 && k >= 1 && k < n, "NNDescent: need 1 ≤ k < N (k = \(k), N = \(n))")
         let threadCount = resolvedThreadCount(threads)
@@ -77,9 +80,11 @@ public enum NNDescent {
             var join = LocalJoin(lists: lists, x: x, n: n, dimension: d, maxCandidates: statistics.maxCandidates,
                                  seed: seed, threads: threadCount, visitOrder: forest.orders.first ?? (0..<n).map { Int32($0) })
             defer { join.deallocate() }
+            progress.progress(stage: "knn", done: 1, total: maxIterations + 1)
             for iteration in 0..<maxIterations {
                 let changed = join.iterate(iteration)
                 statistics.iterations += 1
+                progress.progress(stage: "knn", done: iteration + 2, total: maxIterations + 1)
                 statistics.updates.append(changed)
                 if Double(changed) <= stopBelow { break }
             }

@@ -45,16 +45,18 @@ public enum NearestNeighbors {
     /// - Parameter data: (N, D) row-major embeddings, not necessarily normalised.
     /// - Throws: `NeighborGraphError` for N < 2, D = 0, k < 1, or a NaN/infinite value (naming the
     ///   1-based row).
-    public static func build(_ data: Matrix, configuration: KNNConfiguration = KNNConfiguration()) throws -> KNNGraph {
+    /// - Parameter progress: receives ("knn", done, total) as the search advances (tile pairs, or NN-descent rounds).
+    public static func build(_ data: Matrix, configuration: KNNConfiguration = KNNConfiguration(),
+                             progress: any ProgressReporter = SilentProgress()) throws -> KNNGraph {
         let plan = try plan(pointCount: data.rows, configuration: configuration)
         try validate(data)
         let graph: KNNGraph
         switch plan.method {
         case .exact, .auto:
-            graph = ExactCosineSearch.graph(data, neighborCount: plan.neighborCount, threads: configuration.threads)
+            graph = ExactCosineSearch.graph(data, neighborCount: plan.neighborCount, threads: configuration.threads, progress: progress)
         case .approximate:
             graph = NNDescent.graph(data, neighborCount: plan.neighborCount, seed: configuration.seed,
-                                    threads: configuration.threads, parameters: configuration.nnDescent)
+                                    threads: configuration.threads, parameters: configuration.nnDescent, progress: progress)
         }
         graph.checkInvariants()
         return graph

@@ -3,6 +3,7 @@ import Clustering
 import CorpusIO
 import Foundation
 import LinearAlgebra
+import MicsePipeline
 import MicseSupport
 
 /// `micse-cluster kmeans EMB.npy`: k-means on saved embeddings, with diagnostics.
@@ -77,7 +78,7 @@ struct KMeansCommand: ParsableCommand {
         switch choice {
         case .fixed(let k):
             configuration = options.configuration(clusterCount: k, run: runOptions)
-            result = try KMeans.fit(data, configuration: configuration)
+            result = try KMeans.fit(data, configuration: configuration, progress: ConsoleReporter(verbosity: quiet ? .quiet : .normal))
         case .auto:
             let selection = try ClusterCountSelection.select(data, configuration: options.configuration(clusterCount: 2, run: runOptions),
                                                              sampleSize: silhouetteSample)
