@@ -66,7 +66,7 @@ public struct CoordinateTable: Sendable, Equatable {
                 }
             }
             guard let header = try next() else { throw CorpusError.empty(path) }
-            let names = header.fields.indices.map { parser.string(header.fields[$0], quoted: header.quoted[$0])?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" }
+            let names = header.fields.indices.map { parser.string(header.fields[$0], quoted: header.quoted[$0])?.trimmingSpaces().lowercased() ?? "" }
             guard let xi = names.firstIndex(of: "x"), let yi = names.firstIndex(of: "y") else {
                 throw MicseError("\(path): a coordinate CSV needs columns x and y (found: \(names.joined(separator: ", ")))")
             }
@@ -85,18 +85,18 @@ public struct CoordinateTable: Sendable, Equatable {
                     }
                     return s
                 }
-                guard let xs = try field(xi), let x = Float(xs.trimmingCharacters(in: .whitespaces)), x.isFinite,
-                      let ys = try field(yi), let y = Float(ys.trimmingCharacters(in: .whitespaces)), y.isFinite else {
+                guard let xs = try field(xi), let x = Float(xs.trimmingSpaces()), x.isFinite,
+                      let ys = try field(yi), let y = Float(ys.trimmingSpaces()), y.isFinite else {
                     throw MicseError("\(path):\(r.line): missing or non-finite coordinate (x and y must be finite numbers)")
                 }
                 table.x.append(x); table.y.append(y)
                 if let s = try field(idi) {
-                    guard let id = Int(s.trimmingCharacters(in: .whitespaces)) else { throw MicseError("\(path):\(r.line): id '\(s)' is not an integer") }
+                    guard let id = Int(s.trimmingSpaces()) else { throw MicseError("\(path):\(r.line): id '\(s)' is not an integer") }
                     table.ids.append(id)
                 } else { table.ids.append(row) }
                 if let s = try field(li) { table.labels?.append(s) }
                 if let s = try field(ci) {
-                    let t = s.trimmingCharacters(in: .whitespaces)
+                    let t = s.trimmingSpaces()
                     if t.isEmpty { clusterBlank += 1; table.clusters?.append(-1) } else {
                         guard let c = Int(t), c >= 0 else { throw MicseError("\(path):\(r.line): cluster '\(s)' is not a non-negative integer") }
                         table.clusters?.append(c)

@@ -197,7 +197,7 @@ public enum CorpusReader {
     /// The format from the first line: JSON Lines when it starts with `{`, TSV when it holds a tab,
     /// CSV when it holds a comma or a semicolon, else plain text.
     static func sniffFormat(firstLineOf data: Data) -> CorpusFormat {
-        let line = String(decoding: firstLine(of: data), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let line = String(decoding: firstLine(of: data), as: UTF8.self).trimmingSpaces()
         if line.hasPrefix("{") { return .jsonl }
         if line.contains("\t") { return .tsv }
         if line.contains(",") || line.contains(";") { return .csv }
@@ -226,7 +226,7 @@ public enum CorpusReader {
             guard let s = parser.string(header.fields[i], quoted: header.quoted[i]) else {
                 throw CorpusError.invalidUTF8Unskippable(path, line: header.line, what: "the header line")
             }
-            return s.trimmingCharacters(in: .whitespaces)
+            return s.trimmingSpaces()
         }
         let textIndex = try resolveTextColumn(options.textColumn, names: names, path: path)
         let labelIndex = try resolveLabelColumn(options.labelColumn, names: names, path: path, excluding: textIndex)
@@ -306,7 +306,7 @@ public enum CorpusReader {
             return
         }
         corpus.texts.append(text)
-        if let label { corpus.labels?.append(label.trimmingCharacters(in: .whitespaces)) }
+        if let label { corpus.labels?.append(label.trimmingSpaces()) }
         corpus.recordIndices.append(record)
         corpus.lineNumbers.append(line)
     }
@@ -431,13 +431,13 @@ public enum CorpusReader {
         guard let text = try decodedUTF16(data, path: url.path)?.text ?? String(data: data, encoding: .utf8) else {
             throw CorpusError.invalidUTF8Unskippable(url.path, line: 1, what: "the labels file")
         }
-        var lines = Self.lines(of: text).map { $0.trimmingCharacters(in: .whitespaces) }
+        var lines = Self.lines(of: text).map { $0.trimmingSpaces() }
         let mappingURL = url.deletingLastPathComponent().appendingPathComponent("mapping.txt")
         var notice: String?
         if FileManager.default.fileExists(atPath: mappingURL.path) {
             var names: [String: String] = [:]
             for line in Self.lines(of: (try? String(contentsOf: mappingURL, encoding: .utf8)) ?? "") {
-                let parts = line.split(separator: "\t", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                let parts = line.split(separator: "\t", maxSplits: 1).map { $0.trimmingSpaces() }
                 if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty { names[parts[0]] = parts[1] }
             }
             // Ids the mapping does not name stay as they are: say so, or the map mixes names and ids.

@@ -41,3 +41,14 @@ struct CoordinateTableTests {
         #expect(throws: (any Error).self) { try CoordinateTable.read(missing) }
     }
 }
+
+@Suite("Trimming spaces")
+struct TrimmingTests {
+    @Test("trimmingSpaces is Foundation's trimmingCharacters(in: .whitespaces), without its cost")
+    func sameAsFoundation() {
+        for text in ["", " ", "\t\t", "a", " a", "a ", " a b\t", "\u{3000}x\u{00A0}", "é ", " \u{2003}中文\u{2009}", "\n a \n", "1.5", " -3e2 "] {
+            #expect(text.trimmingSpaces() == text.trimmingCharacters(in: .whitespaces), "\(text.debugDescription)")
+        }
+    }
+}
+
