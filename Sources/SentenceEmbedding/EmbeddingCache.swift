@@ -18,7 +18,7 @@ public struct EmbeddingCacheKey: Sendable, Equatable, Codable {
     public var modelName: String
     /// `ModelDirectory.identityFingerprint()`: config.json and every weight file.
     public var modelIdentity: String
-    /// Fingerprint of the tokenizer files (vocab.txt, tokenizer.json, tokenizer_config.json).
+    /// Fingerprint of the tokenizer files (vocab.txt, tokenizer.json, tokenizer_config.json, added_tokens.json).
     public var tokenizerIdentity: String
     /// The model's hidden size: a model of another size never reads these vectors.
     public var dimension: Int
@@ -52,7 +52,9 @@ public struct EmbeddingCacheKey: Sendable, Equatable, Codable {
     /// - Throws: when a model file cannot be read.
     public init(model: ModelDirectory, options: EncoderOptions, texts: [String]) throws {
         var tokenizerFingerprint = Fingerprint()
-        for url in [model.vocabularyURL, model.tokenizerJSONURL, model.tokenizerConfigurationURL].compactMap({ $0 }) {
+        let addedTokens = model.url.appendingPathComponent("added_tokens.json")
+        let legacyAdded = FileManager.default.fileExists(atPath: addedTokens.path) ? addedTokens : nil
+        for url in [model.vocabularyURL, model.tokenizerJSONURL, model.tokenizerConfigurationURL, legacyAdded].compactMap({ $0 }) {
             tokenizerFingerprint.combine(url.lastPathComponent)
             do { tokenizerFingerprint.combine(try Data(contentsOf: url, options: .alwaysMapped)) } catch {
                 throw MicseError("\(url.path): cannot read (\(error.localizedDescription))")
