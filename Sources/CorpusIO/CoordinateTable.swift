@@ -91,14 +91,14 @@ public struct CoordinateTable: Sendable, Equatable {
                 }
                 table.x.append(x); table.y.append(y)
                 if let s = try field(idi) {
-                    guard let id = Int(s.trimmingSpaces()) else { throw MicseError("\(path):\(r.line): id '\(s)' is not an integer") }
+                    guard let id = Self.wholeNumber(s.trimmingSpaces()) else { throw MicseError("\(path):\(r.line): id '\(s)' is not an integer") }
                     table.ids.append(id)
                 } else { table.ids.append(row) }
                 if let s = try field(li) { table.labels?.append(s) }
                 if let s = try field(ci) {
                     let t = s.trimmingSpaces()
                     if t.isEmpty { clusterBlank += 1; table.clusters?.append(-1) } else {
-                        guard let c = Int(t), c >= 0 else { throw MicseError("\(path):\(r.line): cluster '\(s)' is not a non-negative integer") }
+                        guard let c = Self.wholeNumber(t), c >= 0 else { throw MicseError("\(path):\(r.line): cluster '\(s)' is not a non-negative integer") }
                         table.clusters?.append(c)
                     }
                 }
@@ -110,6 +110,15 @@ public struct CoordinateTable: Sendable, Equatable {
             if let labels = table.labels, labels.allSatisfy({ $0.isEmpty }) { table.labels = nil }
             return table
         }
+    }
+}
+
+extension CoordinateTable {
+    /// An integer field, also as pandas writes an integer column that held a NaN ("4.0").
+    static func wholeNumber(_ text: String) -> Int? {
+        if let value = Int(text) { return value }
+        guard let value = Double(text), value.isFinite, value.rounded() == value, abs(value) < 9e15 else { return nil }
+        return Int(value)
     }
 }
 

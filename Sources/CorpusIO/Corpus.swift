@@ -55,6 +55,8 @@ public struct Corpus: Sendable {
     public var skippedEmpty: Int
     /// Rows skipped because they were not valid UTF-8 (with `skipInvalidUTF8`).
     public var skippedInvalid: Int
+    /// Their record numbers (0-based, as `recordIndices`), ascending.
+    public var invalidRecordIndices: [Int] = []
     /// The columns the text and labels were taken from (for messages).
     public var textColumnName: String
     public var labelColumnName: String?

@@ -155,15 +155,16 @@ public enum CorpusReader {
     }
 
     /// For text that looks like UTF-16 without a byte-order mark: which half of the byte pairs
-    /// (0: even offsets, big-endian; 1: odd offsets, little-endian) is nearly all zero in the first
-    /// 4 KiB while the other half is not. UTF-8 text has no zero bytes at all.
+    /// (0: even offsets, big-endian; 1: odd offsets, little-endian) holds the zero bytes of the
+    /// first 4 KiB, nearly all of them (the high bytes of ASCII characters: spaces, digits, line
+    /// ends; Cyrillic or CJK text has few, but they fall in one half). UTF-8 text has no zero bytes
+    /// at all; binary data has them in both halves.
     static func zeroByteHalf(_ data: Data) -> Int? {
         let sample = Array(data.prefix(4096))
         guard sample.count >= 8 else { return nil }
         var zeros = [0, 0]
         for (i, b) in sample.enumerated() where b == 0 { zeros[i & 1] += 1 }
-        let pairs = sample.count / 2
-        for half in 0...1 where zeros[half] * 10 >= pairs * 9 && zeros[1 - half] * 10 < pairs { return half }
+        for half in 0...1 where zeros[half] >= 2 && zeros[1 - half] * 16 < zeros[half] { return half }
         return nil
     }
 
@@ -255,7 +256,7 @@ public enum CorpusReader {
             }
             guard let text = parser.string(r.fields[textIndex], quoted: r.quoted[textIndex]),
                   let label = labelIndex.map({ parser.string(r.fields[$0], quoted: r.quoted[$0]) }) ?? Optional("") else {
-                if options.skipInvalidUTF8 { corpus.skippedInvalid += 1; continue }
+                if options.skipInvalidUTF8 { corpus.skippedInvalid += 1; corpus.invalidRecordIndices.append(recordNumber); continue }
                 throw CorpusError.invalidUTF8(path, line: r.line)
             }
             append(text: text, label: labelIndex == nil ? nil : label, record: recordNumber, line: r.line, to: &corpus, options: options)
@@ -327,7 +328,7 @@ public enum CorpusReader {
             if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
             record += 1
             guard String(validating: slice, as: UTF8.self) != nil else {
-                if options.skipInvalidUTF8 { corpus.skippedInvalid += 1; return }
+                if options.skipInvalidUTF8 { corpus.skippedInvalid += 1; corpus.invalidRecordIndices.append(record); return }
                 throw CorpusError.invalidUTF8(path, line: line)
             }
             let object: Any
@@ -402,7 +403,7 @@ public enum CorpusReader {
             lineCount += 1
             let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
             guard var text = String(validating: slice, as: UTF8.self) else {
-                if options.skipInvalidUTF8 { corpus.skippedInvalid += 1; return }
+                if options.skipInvalidUTF8 { corpus.skippedInvalid += 1; corpus.invalidRecordIndices.append(record); return }
                 throw CorpusError.invalidUTF8(path, line: line)
             }
             if text.hasSuffix("\r") { text.removeLast() }

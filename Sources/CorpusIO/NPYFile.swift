@@ -1,8 +1,8 @@
 import Foundation
 import MicseSupport
 
-/// NumPy `.npy` arrays (format versions 1.0, 2.0 and 3.0; little-endian `<f4`/`<f8`, C order,
-/// 1-D or 2-D), as specified in numpy/lib/format.py: magic `\x93NUMPY`, major and minor
+/// NumPy `.npy` arrays (format versions 1.0, 2.0 and 3.0; little-endian `<f4`/`<f8`/`<f2` and
+/// integers, C or Fortran order, 1-D or 2-D), as specified in numpy/lib/format.py: magic `\x93NUMPY`, major and minor
 /// version bytes, a header length (2 bytes in 1.0, 4 in 2.0+), an ASCII Python dict literal
 /// `{'descr': '<f4', 'fortran_order': False, 'shape': (N, D), }` padded with spaces and a
 /// newline so the data starts at a multiple of 64, then the raw values.
@@ -14,7 +14,10 @@ public enum NPYFile {
         case unsupported(path: String, reason: String)
         public var description: String {
             switch self {
-            case .notNPY(let p): return "\(p): not a NumPy .npy file (bad magic bytes)"
+            case .notNPY(let p):
+                let zip = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: p)).read(upToCount: 4)) == Data([0x50, 0x4B, 0x03, 0x04])
+                return zip ? "\(p): a NumPy .npz archive, not one array; save the one to use with np.save(\"x.npy\", array)"
+                    : "\(p): not a NumPy .npy file (bad magic bytes)"
             case .truncated(let p, let e, let f): return "\(p): truncated .npy data (header says \(e) bytes, file has \(f))"
             case .badHeader(let p, let r): return "\(p): malformed .npy header (\(r))"
             case .unsupported(let p, let r): return "\(p): unsupported .npy array: \(r)"
@@ -84,13 +87,15 @@ public enum NPYFile {
                                                   "<i4": 4, "<u4": 4, "<i8": 8, "<u8": 8]
 
     static func parse(_ data: Data, path: String) throws -> Array2D {
-        let layout = try parseHeader(data, path: path, dtypes: ["<f4": 4, "|f4": 4, "<i4": 4, "<f8": 8, "<i8": 8])
+        let layout = try parseHeader(data, path: path, dtypes: ["<f4": 4, "|f4": 4, "<i4": 4, "<f8": 8, "<i8": 8, "<f2": 2],
+                                     allowFortranOrder: true)
         let (descr, offset, count) = (layout.descr, layout.offset, layout.count)
         var values = [Float](repeating: 0, count: count)
         data.withUnsafeBytes { raw in
             let base = raw.baseAddress! + offset
             values.withUnsafeMutableBufferPointer { out in
                 switch descr {
+                case "<f2": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 2, as: Float16.self)) }
                 case "<f8": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 8, as: Double.self)) }
                 case "<i8": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
                 case "<i4": for i in 0..<count { out[i] = Float(base.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) }
@@ -98,13 +103,20 @@ public enum NPYFile {
                 }
             }
         }
+        if layout.fortranOrder && layout.rows > 1 && layout.columns > 1 {
+            // Column-major (np.save of a transposed or np.asfortranarray array): element (i, j) at j·rows + i.
+            let (rows, columns) = (layout.rows, layout.columns)
+            var rowMajor = [Float](repeating: 0, count: count)
+            for j in 0..<columns { for i in 0..<rows { rowMajor[i * columns + j] = values[j * rows + i] } }
+            values = rowMajor
+        }
         return Array2D(rows: layout.rows, columns: layout.columns, values: values, isVector: layout.isVector)
     }
 
     /// The header of a `.npy`: dtype (one of `dtypes`, with its item size), shape, where the data
     /// start; the data are checked to be all there.
-    static func parseHeader(_ data: Data, path: String, dtypes: [String: Int])
-        throws -> (descr: String, rows: Int, columns: Int, isVector: Bool, offset: Int, count: Int) {
+    static func parseHeader(_ data: Data, path: String, dtypes: [String: Int], allowFortranOrder: Bool = false)
+        throws -> (descr: String, rows: Int, columns: Int, isVector: Bool, offset: Int, count: Int, fortranOrder: Bool) {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
         guard data.count >= 10, Swift.Array(data.prefix(6)) == magic else { throw NPYError.notNPY(path: path) }
         let major = data[data.startIndex + 6]
@@ -131,7 +143,9 @@ public enum NPYFile {
               let shapeText = dictValue(header, key: "shape") else {
             throw NPYError.badHeader(path: path, reason: "missing descr, fortran_order or shape")
         }
-        guard fortran == "False" else { throw NPYError.unsupported(path: path, reason: "Fortran order (save with np.ascontiguousarray)") }
+        guard fortran == "False" || (fortran == "True" && allowFortranOrder) else {
+            throw NPYError.unsupported(path: path, reason: "Fortran order (save with np.ascontiguousarray)")
+        }
         let dims = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() ")).split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let shape = try dims.map { d -> Int in
@@ -145,7 +159,8 @@ public enum NPYFile {
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
         guard !overflow else { throw NPYError.badHeader(path: path, reason: "shape too large") }
         guard let itemSize = dtypes[descr] else {
-            let expected = dtypes.keys.contains("<u1") ? "a little-endian integer or float dtype" : "little-endian float32/float64"
+            var expected = dtypes.keys.contains("<u1") ? "a little-endian integer or float dtype" : "little-endian float16/32/64 or int32/64"
+            if descr.contains("U") || descr.contains("S") || descr.contains("O") { expected += "; text goes in a text file, one value per line" }
             throw NPYError.unsupported(path: path, reason: "dtype \(descr) (expected \(expected))")
         }
         let offset = headerStart + headerLength
@@ -153,7 +168,7 @@ public enum NPYFile {
         guard !overflow2, data.count - offset >= needed else {
             throw NPYError.truncated(path: path, expectedBytes: needed, foundBytes: data.count - offset)
         }
-        return (descr, rows, columns, shape.count == 1, offset, count)
+        return (descr, rows, columns, shape.count == 1, offset, count, fortran == "True")
     }
 
     /// The text after `'key':` up to the next top-level comma in a Python dict literal.

@@ -39,9 +39,13 @@ public final class ConsoleReporter: ProgressReporter, @unchecked Sendable {
         if isTerminal {
             guard done == total || lastDraw.seconds > 0.1 else { return }
             lastDraw = Stopwatch()
-            let width = 30, filled = Int(Double(width) * Double(done) / Double(total))
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            var line = "\r\(stage) \(bar) \(done)/\(total)  \(Self.rate(rate))/s  ETA \(Self.duration(eta))\u{1B}[K"
+            // Rate and ETA once there is something to measure; the bar shrinks to fit the terminal, so the
+            // line never wraps (a wrapped line is not redrawn in place).
+            let figures = "\(done)/\(total)" + (elapsed >= 0.5 && done > 0 ? "  \(Self.rate(rate))/s  ETA \(Self.duration(eta))" : "")
+            let room = Self.terminalColumns() - 1 - stage.count - figures.count - 2
+            let width = min(30, room), filled = max(0, min(width, Int(Double(width) * Double(done) / Double(total))))
+            let bar = width >= 5 ? String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + " " : ""
+            var line = "\r" + String("\(stage) \(bar)\(figures)".prefix(max(10, Self.terminalColumns() - 1))) + "\u{1B}[K"
             if done >= total { line += "\r\u{1B}[K"; barVisible = false } else { barVisible = true }
             FileHandle.standardError.write(Data(line.utf8))
         } else {
@@ -50,6 +54,13 @@ public final class ConsoleReporter: ProgressReporter, @unchecked Sendable {
             lastDecile[stage] = decile
             write("\(stage): \(done)/\(total) (\(done * 100 / total)%), \(Self.rate(rate))/s, ETA \(Self.duration(eta))")
         }
+    }
+
+    /// Columns of the terminal on stderr (80 when it does not say).
+    private static func terminalColumns() -> Int {
+        var size = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
     }
 
     public func notice(_ message: String) {

@@ -77,15 +77,22 @@ public struct Pipeline {
         var embeddings: Matrix
         if let file = config.embeddingsFile {
             let array = try NPYFile.read(file)
-            // `embed` writes a row for every record, empty texts too: those rows are left out here.
+            // `embed` writes a row for every record it read, empty texts too: those rows are left out here.
             let records = corpus.count + corpus.skippedEmpty
-            let perRecord = corpus.skippedEmpty > 0 && corpus.skippedInvalid == 0 && array.rows == records
+            let perRecord = corpus.skippedEmpty > 0 && array.rows == records
             guard !array.isVector, array.rows == corpus.count || perRecord else {
                 let empties = corpus.skippedEmpty > 0 ? " (or \(records), one per record with the \(corpus.skippedEmpty) empty texts)" : ""
                 throw MicseError("\(file.path): has shape (\(array.rows)\(array.isVector ? "," : ", \(array.columns)")), expected (\(corpus.count), D)\(empties): one row per document of \(config.input.lastPathComponent)")
             }
             embeddings = Matrix(rows: array.rows, columns: array.columns, storage: array.values)
-            if perRecord { embeddings = embeddings.selectingRows(corpus.recordIndices) }
+            if perRecord {
+                // Record r's row: r less the records skipped as invalid UTF-8 before it (they have no row).
+                var invalidBefore = 0
+                embeddings = embeddings.selectingRows(corpus.recordIndices.map { record in
+                    while invalidBefore < corpus.invalidRecordIndices.count, corpus.invalidRecordIndices[invalidBefore] < record { invalidBefore += 1 }
+                    return record - invalidBefore
+                })
+            }
             record("embed", watch.seconds, "\(embeddings.rows)×\(array.columns) from \(file.lastPathComponent)"
                    + (perRecord ? " (\(corpus.skippedEmpty) empty-text row\(corpus.skippedEmpty == 1 ? "" : "s") left out)" : ""))
         } else {
@@ -134,6 +141,7 @@ public struct Pipeline {
         case .fromLabels:
             let (k, notice) = PipelineConfiguration.clusterCount(distinctLabels: corpus.labels == nil ? nil : labelNames.count)
             if let notice { reporter.notice(notice) }
+            if k > clusterData.rows { reporter.notice("k=\(k) lowered to \(clusterData.rows), the number of points to cluster") }
             kmeansConfig.clusterCount = min(k, clusterData.rows)
             kmeansResult = try KMeans.fit(clusterData, configuration: kmeansConfig, progress: reporter)
         }

@@ -27,9 +27,15 @@ extension BertTokenizer {
         let hasSpecialTokens = !specialTokens.isEmpty
         let deferred = !normalizedTokens.isEmpty   // items wait in `pending` for the normalised matching
         var i = 0
+        var plainUntil = 0   // the bytes of a `single_word` match that touched a word: plain text
         while i < n {
             let lead = bytes[i]
-            if hasSpecialTokens && specialFirstBytes[Int(lead)], let (length, id) = matchSpecialToken(bytes, at: i) {
+            if i >= plainUntil && hasSpecialTokens && specialFirstBytes[Int(lead)],
+               let (length, id, singleWord) = matchSpecialToken(bytes, at: i) {
+                if singleWord && (Self.wordScalarEnds(bytes, before: i) || Self.wordScalarStarts(bytes, at: i + length)) {
+                    plainUntil = i + length
+                    continue
+                }
                 if deferred { flushPending(&scratch) }
                 finishWord(&scratch)
                 scratch.pieces.append(id)
@@ -37,17 +43,8 @@ extension BertTokenizer {
                 continue
             }
             // Swift strings hold valid UTF-8, so the continuation bytes are there.
-            let value: UInt32
-            if lead < 0x80 {
-                value = UInt32(lead); i += 1
-            } else if lead < 0xE0 {
-                value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); i += 2
-            } else if lead < 0xF0 {
-                value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); i += 3
-            } else {
-                value = UInt32(lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12
-                    | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F); i += 4
-            }
+            let value = Self.decodeScalar(bytes, at: i)
+            i += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
             if value < 0x10000 {
                 var k = Int(bmpStart[Int(value)])
                 let end = Int(bmpStart[Int(value) + 1])
@@ -78,8 +75,13 @@ extension BertTokenizer {
                 var k = 0
                 while k < token.scalars.count && ScalarKind.scalar(items[p + k]) == token.scalars[k] { k += 1 }
                 if k == token.scalars.count {
-                    finishWord(&scratch)
-                    scratch.pieces.append(token.id)
+                    if token.singleWord && ((p > 0 && AddedToken.isWordScalar(ScalarKind.scalar(items[p - 1])))
+                                            || (p + k < items.count && AddedToken.isWordScalar(ScalarKind.scalar(items[p + k])))) {
+                        for q in p..<(p + k) { add(items[q], &scratch) }   // skipped, and not searched again
+                    } else {
+                        finishWord(&scratch)
+                        scratch.pieces.append(token.id)
+                    }
                     p += k
                     continue scan
                 }
@@ -116,13 +118,36 @@ extension BertTokenizer {
 
     /// The longest special token spelled at `bytes[i...]`: its byte length and id.
     @inline(__always)
-    func matchSpecialToken(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (Int, Int32)? {
+    func matchSpecialToken(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (Int, Int32, Bool)? {
         for special in specialTokens where special.bytes.count <= bytes.count - i {
             var k = 0
             while k < special.bytes.count && bytes[i + k] == special.bytes[k] { k += 1 }
-            if k == special.bytes.count { return (k, special.id) }
+            if k == special.bytes.count { return (k, special.id, special.singleWord) }
         }
         return nil
+    }
+
+    /// Whether the scalar that ends before byte `i` (valid UTF-8) is a word character (`\w`).
+    static func wordScalarEnds(_ bytes: UnsafeBufferPointer<UInt8>, before i: Int) -> Bool {
+        guard i > 0 else { return false }
+        var start = i - 1
+        while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        return AddedToken.isWordScalar(decodeScalar(bytes, at: start))
+    }
+
+    /// Whether the scalar that starts at byte `i` is a word character (`\w`).
+    static func wordScalarStarts(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        i < bytes.count && AddedToken.isWordScalar(decodeScalar(bytes, at: i))
+    }
+
+    /// The scalar value of the valid UTF-8 sequence starting at `i`.
+    @inline(__always)
+    static func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> UInt32 {
+        let lead = bytes[i]
+        if lead < 0x80 { return UInt32(lead) }
+        if lead < 0xE0 { return UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F) }
+        if lead < 0xF0 { return UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F) }
+        return UInt32(lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F)
     }
 
     /// WordPiece on one normalised word.

@@ -35,11 +35,11 @@ public struct BertTokenizer: Sendable {
     let vocabulary: Vocabulary
     let table: ScalarTable
     /// Special tokens matched in the raw text, longest first.
-    let specialTokens: [(bytes: [UInt8], id: Int32)]
+    let specialTokens: [(bytes: [UInt8], id: Int32, singleWord: Bool)]
     /// Whether a byte can start a special token (256 entries).
     let specialFirstBytes: [Bool]
     /// Added tokens matched in the normalised text: their normalised scalars, longest first.
-    let normalizedTokens: [(scalars: [UInt32], id: Int32)]
+    let normalizedTokens: [(scalars: [UInt32], id: Int32, singleWord: Bool)]
     /// Every added token, for `token(for:)`.
     let addedTokens: [AddedToken]
 
@@ -70,21 +70,21 @@ public struct BertTokenizer: Sendable {
         unkID = try required(options.unkToken)
         padID = try required(options.padToken)
         let table = ScalarTable.shared(for: NormalizationRule(options))
-        var specials: [(bytes: [UInt8], id: Int32)] = []
-        var normalized: [(scalars: [UInt32], id: Int32)] = []
+        var specials: [(bytes: [UInt8], id: Int32, singleWord: Bool)] = []
+        var normalized: [(scalars: [UInt32], id: Int32, singleWord: Bool)] = []
         var seen = Set<String>()
         for token in addedTokens where !token.content.isEmpty && seen.insert(token.content).inserted {
             if token.normalized {
                 // Its normalised spelling (tokenizers normalises the patterns of normalised tokens too).
                 let scalars = token.content.unicodeScalars.flatMap { table.items(forScalar: $0.value).map(ScalarKind.scalar) }
-                if !scalars.isEmpty { normalized.append((scalars, token.id)) }
+                if !scalars.isEmpty { normalized.append((scalars, token.id, token.singleWord)) }
             } else {
-                specials.append((Array(token.content.utf8), token.id))
+                specials.append((Array(token.content.utf8), token.id, token.singleWord))
             }
         }
         for name in [options.padToken, options.unkToken, options.clsToken, options.sepToken, options.maskToken]
         where !name.isEmpty && seen.insert(name).inserted {
-            if let id = vocabulary.id(of: name) { specials.append((Array(name.utf8), id)) }
+            if let id = vocabulary.id(of: name) { specials.append((Array(name.utf8), id, false)) }
         }
         specials.sort { $0.bytes.count > $1.bytes.count }
         normalized.sort { $0.scalars.count > $1.scalars.count }

@@ -103,6 +103,7 @@ struct CommandLineTests {
         BadInput(arguments: ["DIR/missing.csv", "--bogus"], mentions: "--bogus", status: 64),
         // `bench embed` never uses the cache, so it has no --no-cache to ignore.
         BadInput(arguments: ["bench", "embed", "--no-cache"], mentions: "--no-cache", status: 64),
+        BadInput(arguments: ["bench", "tokenize", "--model", ""], mentions: "--model needs a directory", status: 64),
         BadInput(arguments: ["DIR/unterminated.csv", "--csv", "DIR/unterminated.csv"], mentions: "is an input file"),
         BadInput(arguments: ["umap", "DIR/nan.npy", "--output", "DIR/nan.npy"], mentions: "is an input file"),
         BadInput(arguments: ["embed"], mentions: "<input>", status: 64),
@@ -169,23 +170,28 @@ struct CommandLineTests {
         #expect(leftovers.isEmpty, "temporary files left behind: \(leftovers)")
     }
 
-    @Test("embed, then map --embeddings of its file: the same map as embedding in the run (empty texts and all)")
+    @Test("embed, then map --embeddings of its file: the same map as embedding in the run (empty texts, skipped invalid rows and all)")
     func embedThenMap() throws {
         let dir = try makeTemporaryDirectory("micse-cli-embed")
         defer { try? FileManager.default.removeItem(at: dir) }
         let rows = Array(CorpusReader.lines(of: try String(contentsOf: SharedData.data("tweet_eval_emotion_train.csv"), encoding: .utf8))
             .prefix(41))
-        let corpus = ([rows[0]] + rows[1...10] + ["\"\",joy", "\"  \",sadness"] + rows[11...]).joined(separator: "\n") + "\n"
-        try Data(corpus.utf8).write(to: dir.appendingPathComponent("c.csv"))
+        var corpus = Data((([rows[0]] + rows[1...5]).joined(separator: "\n") + "\n").utf8)
+        corpus += Data("not UTF-8 ".utf8) + Data([0xFF, 0xFE]) + Data(",anger\n".utf8)   // record 5, skipped with --skip-invalid
+        corpus += Data(((Array(rows[6...10]) + ["\"\",joy", "\"  \",sadness"] + rows[11...]).joined(separator: "\n") + "\n").utf8)
+        try corpus.write(to: dir.appendingPathComponent("c.csv"))
         let cache = ["MICSE_CACHE_DIR": dir.appendingPathComponent("cache").path]
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
-        for arguments in [["embed", path("c.csv"), "-o", path("e.npy"), "-q"],
-                          [path("c.csv"), "--embeddings", path("e.npy"), "--csv", path("a.csv"), "-q"],
-                          [path("c.csv"), "--csv", path("b.csv"), "-q", "--no-cache"]] {
+        var embedNotes = ""
+        for arguments in [["embed", path("c.csv"), "-o", path("e.npy"), "--skip-invalid"],
+                          [path("c.csv"), "--embeddings", path("e.npy"), "--csv", path("a.csv"), "-q", "--skip-invalid"],
+                          [path("c.csv"), "--csv", path("b.csv"), "-q", "--no-cache", "--skip-invalid"]] {
             let outcome = try Self.run(arguments, environment: cache)
             try #require(outcome.status == 0, "\(arguments): \(outcome.stderr)")
+            if arguments[0] == "embed" { embedNotes = outcome.stderr }
         }
-        #expect(try NPYFile.read(dir.appendingPathComponent("e.npy")).rows == 42, "one row per record, the two empty texts too")
+        #expect(try NPYFile.read(dir.appendingPathComponent("e.npy")).rows == 42, "one row per record read, the two empty texts too")
+        #expect(embedNotes.contains("1 record with invalid UTF-8 skipped, so without a row (0-based record 5)"), "\(embedNotes)")
         #expect(try Data(contentsOf: dir.appendingPathComponent("a.csv")) == Data(contentsOf: dir.appendingPathComponent("b.csv")))
     }
 

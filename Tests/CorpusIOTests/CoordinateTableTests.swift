@@ -39,6 +39,14 @@ struct CoordinateTableTests {
         let missing = dir.appendingPathComponent("m.csv")
         try Data("x,y\n1,\n".utf8).write(to: missing)
         #expect(throws: (any Error).self) { try CoordinateTable.read(missing) }
+        // pandas writes an integer column that held a NaN as floats ("4.0"), and its index as a first column.
+        let pandas = dir.appendingPathComponent("pandas.csv")
+        try Data(",id,x,y,cluster\n0,0.0,1,2,4.0\n1,1.0,3,4,\n2,2.0,5,6,0.0\n".utf8).write(to: pandas)
+        let p = try CoordinateTable.read(pandas)
+        #expect(p.ids == [0, 1, 2] && p.clusters == [4, -1, 0])
+        let fractional = dir.appendingPathComponent("frac.csv")
+        try Data("x,y,cluster\n1,2,4.5\n".utf8).write(to: fractional)
+        #expect { try CoordinateTable.read(fractional) } throws: { "\($0)".contains("cluster '4.5' is not a non-negative integer") }
     }
 }
 

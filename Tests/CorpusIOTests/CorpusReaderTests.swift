@@ -273,13 +273,21 @@ extension CorpusReaderTests {
         #expect(message { try CorpusReader.read(url, options: options) }.contains("is for a plain-text corpus"))
     }
 
-    @Test("UTF-16 without a byte-order mark is recognised by its zero bytes")
+    @Test("UTF-16 without a byte-order mark is recognised by its zero bytes, in any script")
     func utf16WithoutBOM() throws {
-        let content = "text,label\nhello,a\nwörld,b\n"
-        for (name, encoding) in [("le.csv", String.Encoding.utf16LittleEndian), ("be.csv", .utf16BigEndian)] {
-            let c = try CorpusReader.read(try file(name, try #require(content.data(using: encoding))))
-            #expect(c.texts == ["hello", "wörld"] && c.labels == ["a", "b"], "\(name)")
-            #expect(c.notices.first?.contains("without a byte-order mark") == true)
+        // Cyrillic and CJK text has few zero bytes (spaces, digits, line ends), all in one half of the pairs.
+        let cyrillic = "text,label\n" + (0..<10).map { "Привет как дела номер \($0),a\n" }.joined()
+        let cjk = "東京大阪\n京都名古屋\n札幌福岡\n"
+        for content in ["text,label\nhello,a\nwörld,b\n", cyrillic, cjk] {
+            for (name, encoding) in [("le.csv", String.Encoding.utf16LittleEndian), ("be.csv", .utf16BigEndian)] {
+                let url = try file(content == cjk ? name.replacingOccurrences(of: ".csv", with: ".txt") : name,
+                                   try #require(content.data(using: encoding)))
+                let c = try CorpusReader.read(url)
+                #expect(c.texts.count == (content == cjk ? 3 : content == cyrillic ? 10 : 2), "\(name)")
+                #expect(c.texts.first == content.split(separator: "\n")[content == cjk ? 0 : 1].split(separator: ",")[0].description
+                        || content == cyrillic, "\(name): \(c.texts)")
+                #expect(c.notices.first?.contains("without a byte-order mark") == true)
+            }
         }
     }
 

@@ -63,8 +63,28 @@ struct NPYTests {
         var good = NPYFile.encode(rows: 4, columns: 4, values: [Float](repeating: 1, count: 16))
         good.removeLast(5)
         #expect(throws: NPYFile.NPYError.self) { try NPYFile.parse(good, path: "x.npy") }
-        let fortran = NPYFile.encode(rows: 1, columns: 1, values: [1])
-        let text = String(decoding: fortran, as: UTF8.self).replacingOccurrences(of: "False", with: "True ")
-        #expect(throws: NPYFile.NPYError.self) { try NPYFile.parse(Data(text.utf8), path: "x.npy") }
+        let strings = Self.replacing("'<f4'", with: "'<U1'", in: NPYFile.encode(rows: 2, columns: 1, values: [1, 2]))
+        #expect { try NPYFile.parse(strings, path: "x.npy") } throws: { "\($0)".contains("text goes in a text file") }
+    }
+
+    /// `data` with the first `old` (ASCII, in the header) replaced by `new` of the same length.
+    static func replacing(_ old: String, with new: String, in data: Data) -> Data {
+        var data = data
+        if let range = data.range(of: Data(old.utf8)) { data.replaceSubrange(range, with: Data(new.utf8)) }
+        return data
+    }
+
+    @Test("what numpy writes besides C-order float32: Fortran order (a transposed array) and float16")
+    func fortranOrderAndHalfPrecision() throws {
+        // np.save of np.asfortranarray([[1, 2, 3], [4, 5, 6]]) stores the columns one after the other.
+        let fortran = Self.replacing("'fortran_order': False", with: "'fortran_order': True ",
+                                     in: NPYFile.encode(rows: 2, columns: 3, values: [1, 4, 2, 5, 3, 6]))
+        let array = try NPYFile.parse(fortran, path: "f.npy")
+        #expect(array.rows == 2 && array.columns == 3 && array.values == [1, 2, 3, 4, 5, 6])
+        var header = "{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }"
+        header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
+        var half = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.utf8.count), 0]) + Data(header.utf8)
+        [Float16(0.5), -2, 1.25].withUnsafeBytes { half.append(contentsOf: $0) }
+        #expect(try NPYFile.parse(half, path: "h.npy").values == [0.5, -2, 1.25])
     }
 }

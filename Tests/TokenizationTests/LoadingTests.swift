@@ -111,26 +111,29 @@ struct AddedTokenLoadingTests {
         return directory
     }
 
-    func mismatches(_ tokenizer: BertTokenizer) throws -> [String] {
+    /// Cases whose ids differ from the fixture's, leaving out texts with the whole-word tokens when `wholeWordTokens`
+    /// is false (transformers 4's added_tokens.json cannot say single_word, so they are not in that layout).
+    func mismatches(_ tokenizer: BertTokenizer, wholeWordTokens: Bool = true) throws -> [String] {
         let cases = try #require(try Fixture.json("added_cases.json")["cases"] as? [[String: Any]])
         #expect(cases.count >= 40)
         return try cases.compactMap { record in
             let text = try #require(record["text"] as? String), expected = try #require(record["ids"] as? [Int])
+            if !wholeWordTokens && (text.contains("NewTok") || text.lowercased().contains("qq")) { return nil }
             let ids = tokenizer.encode(text, maxLength: 128).map(Int.init)
             return ids == expected ? nil : "\(text.debugDescription.prefix(50)): got \(ids), want \(expected)"
         }
     }
 
-    @Test("tokens added after training (normalised ones and a special one) get their ids, as AutoTokenizer gives them")
+    @Test("tokens added after training (normalised, special, whole-word) get their ids, as AutoTokenizer gives them")
     func addedTokens() throws {
         // tokenizer.json (preferred), then the transformers 4 layout: vocab.txt + added_tokens.json.
         for dropping: Set<String> in [[], ["tokenizer.json"]] {
             let directory = try copy("added", dropping: dropping)
             defer { try? FileManager.default.removeItem(at: directory) }
             let tokenizer = try BertTokenizer(directory: directory)
-            #expect(tokenizer.vocabularySize == 3004)
+            #expect(tokenizer.vocabularySize == (dropping.isEmpty ? 3006 : 3004))
             #expect(tokenizer.token(for: 3000) == "covid19" && tokenizer.token(for: 3003) == "<ent>")
-            let failures = try mismatches(tokenizer)
+            let failures = try mismatches(tokenizer, wholeWordTokens: dropping.isEmpty)
             #expect(failures.isEmpty, "without \(dropping): \(failures.count) mismatches:\n\(failures.prefix(8).joined(separator: "\n"))")
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CorpusIO
 import Foundation
 import MicseSupport
+import SentenceEmbedding
 import Tokenization
 
 /// `micse-cluster bench tokenize`: tokenizer throughput, to set beside bench_tokenize.py.
@@ -30,9 +31,8 @@ struct BenchTokenizeCommand: ParsableCommand {
             transform: URL.init(fileURLWithPath:))
     var csv = URL(fileURLWithPath: "../shared/data/tweet_eval_sentiment_test.csv")
 
-    @Option(help: "Model directory (vocab.txt + tokenizer_config.json, or tokenizer.json).", transform: URL.init(fileURLWithPath:))
-    var model = FileManager.default.homeDirectoryForCurrentUser
-        .appendingPathComponent(".cache/micse-cluster/models/all-MiniLM-L6-v2")
+    @Option(help: "Model directory (tokenizer.json, or vocab.txt + tokenizer_config.json; default: the model the other commands use).")
+    var model: String?
 
     @Option(help: "Truncation length in ids.")
     var maxLength = 128
@@ -46,12 +46,15 @@ struct BenchTokenizeCommand: ParsableCommand {
     func validate() throws {
         guard maxLength >= 2 else { throw ValidationError("--max-length must be at least 2; got \(maxLength).") }
         guard runs >= 1, threads >= 1 else { throw ValidationError("--runs and --threads must be at least 1.") }
+        if model?.isEmpty == true { throw ValidationError("--model needs a directory; got an empty path.") }
     }
 
     func run() throws {
         let corpus = try CorpusReader.read(csv, options: CorpusReadOptions(keepEmptyTexts: true))
         let texts = corpus.texts
         let loadClock = Stopwatch()
+        let model = try self.model.map { URL(fileURLWithPath: NSString(string: $0).expandingTildeInPath) }
+            ?? ModelResolver.resolve(explicit: nil).directory.url
         let tokenizer = try BertTokenizer(directory: model)
         let loadSeconds = loadClock.seconds
 

@@ -14,7 +14,8 @@ struct EmbedCommand: ParsableCommand {
         discussion: """
         Reads a corpus (CSV/TSV with a text column, JSON Lines or one text per line), tokenises each text, \
         runs the encoder and writes one row per input record, in input order (empty texts embed as \
-        [CLS][SEP]). Vectors are cached by model, options and texts; see --no-cache.
+        [CLS][SEP]; records skipped by --skip-invalid have no row, and their numbers are printed). \
+        Vectors are cached by model, options and texts; see --no-cache.
 
         Examples:
           micse-cluster embed tweets.csv --output emb.npy
@@ -85,6 +86,12 @@ struct EmbedCommand: ParsableCommand {
             for (row, i) in kept.enumerated() { source[i] = row }
             let stacked = Matrix(rows: kept.count + 1, columns: empty.columns, storage: result.embeddings.storage + empty.storage)
             vectors = stacked.selectingRows(source)
+        }
+        if documents.skippedInvalid > 0 {
+            // Their rows are missing, so row i is no longer record i after the first of them: say which.
+            let shown = documents.invalidRecordIndices.prefix(10).map(String.init).joined(separator: ", ")
+            reporter.notice("\(documents.skippedInvalid) record\(documents.skippedInvalid == 1 ? "" : "s") with invalid UTF-8 skipped, so without a row "
+                            + "(0-based record \(shown)\(documents.skippedInvalid > 10 ? ", …" : "")); the rows are the other records in order")
         }
         try NPYFile.write(rows: vectors.rows, columns: vectors.columns, values: vectors.storage, to: output)
         reporter.info("wrote \(output.path) (\(vectors.rows) × \(vectors.columns) float32)")

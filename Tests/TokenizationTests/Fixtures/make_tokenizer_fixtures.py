@@ -225,6 +225,9 @@ def write_added(vocab):
     tok = BertTokenizerFast(vocab=small)
     tok.add_tokens(["covid19", "Zoomer", "naïve-bayes"])
     tok.add_special_tokens({"additional_special_tokens": ["<ent>"]})
+    # Tokens that match only as whole words (single_word), raw and normalised: tokenizer.json only.
+    from tokenizers import AddedToken
+    tok.add_tokens([AddedToken("NewTok", normalized=False, single_word=True, lstrip=True), AddedToken("qq", single_word=True)])
     folder = HERE / "added"
     shutil.rmtree(folder, ignore_errors=True)
     tok.save_pretrained(str(folder))
@@ -232,12 +235,14 @@ def write_added(vocab):
         os.remove(folder / extra)
     (folder / "config.json").write_text(json.dumps({"model_type": "bert", "vocab_size": len(tok)}) + "\n")
     (folder / "vocab.txt").write_text("".join(t + "\n" for t, _ in sorted(small.items(), key=lambda x: x[1])))
+    # transformers 4's layout cannot say single_word: the two whole-word tokens are left out of it.
     (folder / "added_tokens.json").write_text(json.dumps({"covid19": 3000, "Zoomer": 3001, "naïve-bayes": 3002,
                                                           "<ent>": 3003}, ensure_ascii=False) + "\n")
     loaded = AutoTokenizer.from_pretrained(str(folder))
     texts = ["I had covid19 last year", "the Zoomer said <ent> hi", "COVID19 zoomer ZOOMER", "xcovid19y",
              "<ent><ent> <ENT> < ent >", "Naïve-Bayes and naive-bayes and NAÏVE-BAYES", "covid1 covid19covid19",
-             "[CLS] covid19 [SEP]", "Zoomers zoomer's", ""] + HARD[:40]
+             "[CLS] covid19 [SEP]", "Zoomers zoomer's", "",
+             "NewTok xNewTok NewTokx (NewTok) NewTok_ éNewTok NewTok!", "qq xqq qqx QQ qq_ (qq) qqqq", "中qq qq中 qq."] + HARD[:40]
     ids = loaded(texts, truncation=True, max_length=128)["input_ids"]
     (HERE / "added_cases.json").write_text(json.dumps(
         {"reference": f"transformers {transformers.__version__} AutoTokenizer ({type(loaded).__name__}) of added/, max_length 128",
