@@ -15,6 +15,9 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
     public struct LabelCount: Codable, Sendable, Equatable {
         public var label: String
         public var count: Int
+        /// True for the documents without a label (named "(no label)", or "(empty label)" when a real label is
+        /// "(no label)"); absent otherwise, so code need not match the name.
+        public var unlabeled: Bool?
     }
 
     public var pointCount: Int
@@ -85,7 +88,8 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
                 }
                 let size = entries.reduce(0) { $0 + $1.value }
                 table.append(Composition(cluster: j, size: size,
-                                         labels: entries.map { LabelCount(label: name($0.key), count: $0.value) }))
+                                         labels: entries.map { LabelCount(label: name($0.key), count: $0.value,
+                                                                          unlabeled: $0.key < 0 ? true : nil) }))
             }
             composition = table
         }

@@ -115,9 +115,11 @@ public struct Pipeline {
         umapConfig.threadCount = threads
         let layout = try UMAP(configuration: umapConfig).fit(embeddings, progress: reporter)
         for notice in layout.notices { reporter.notice(notice) }
-        record("umap", watch.seconds, String(format: "kNN %.2f s, graph %.2f s, init %.2f s (%@), layout %.2f s (%d epochs)",
-                                             layout.timings.knn, layout.timings.graph, layout.timings.initialize,
-                                             layout.initialization.rawValue, layout.timings.layout, layout.epochCount))
+        record("umap", watch.seconds, layout.uniqueCount < 3
+               ? "skipped: \(layout.uniqueCount) distinct row\(layout.uniqueCount == 1 ? "" : "s"), copies at fixed points"
+               : String(format: "kNN %.2f s, graph %.2f s, init %.2f s (%@), layout %.2f s (%d epochs)",
+                        layout.timings.knn, layout.timings.graph, layout.timings.initialize,
+                        layout.initialization.rawValue, layout.timings.layout, layout.epochCount))
 
         // 4. k-means.
         watch = Stopwatch()

@@ -111,6 +111,7 @@ struct DiagnosticsTests {
         // Each cluster: its true label, then "(no label)" (a third of the blob), then the wrong ones.
         for c in d.composition ?? [] {
             #expect(c.labels.count >= 2 && c.labels[1].label == ClusterDiagnostics.noLabel, "\(c)")
+            #expect(c.labels.map { $0.unlabeled == true } == c.labels.map { $0.label == ClusterDiagnostics.noLabel })
             #expect(c.labels.reduce(0) { $0 + $1.count } == c.size)
         }
         #expect(d.summary.contains("(on the 400 labelled points)"))

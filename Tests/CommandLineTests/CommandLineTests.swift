@@ -195,6 +195,30 @@ struct CommandLineTests {
         #expect(try Data(contentsOf: dir.appendingPathComponent("a.csv")) == Data(contentsOf: dir.appendingPathComponent("b.csv")))
     }
 
+    @Test("kmeans --labels: a negative integer label (scikit-learn's -1) is no label, left out of ARI, NMI and the default k")
+    func negativeLabelsAreUnlabelled() throws {
+        let dir = try makeTemporaryDirectory("micse-cli-labels")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Two far-apart groups of 4 points; the last point of each group is unlabelled (-1).
+        var points: [Float] = []
+        for i in 0..<8 {
+            let x: Float = (i < 4 ? 0 : 10) + Float(i % 4) / 10
+            points += [x, Float(i % 2) / 10]
+        }
+        try NPYFile.write(rows: 8, columns: 2, values: points, to: dir.appendingPathComponent("e.npy"))
+        var header = "{'descr': '<i8', 'fortran_order': False, 'shape': (8,), }"
+        header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
+        var labels = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.utf8.count), 0]) + Data(header.utf8)
+        [Int64(0), 0, 0, -1, 1, 1, 1, -1].withUnsafeBytes { labels.append(contentsOf: $0) }
+        try labels.write(to: dir.appendingPathComponent("l.npy"))
+        let outcome = try Self.run(["kmeans", dir.appendingPathComponent("e.npy").path, "--labels", dir.appendingPathComponent("l.npy").path,
+                                    "--raw", "-o", dir.appendingPathComponent("k.csv").path, "-q"])
+        try #require(outcome.status == 0, "\(outcome.stderr)")
+        let diagnostics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("k.diagnostics.json"))) as? [String: Any])
+        #expect(diagnostics["clusterCount"] as? Int == 2 && diagnostics["labeledCount"] as? Int == 6)
+        #expect(diagnostics["adjustedRandIndex"] as? Double == 1)
+    }
+
     @Test("tokenize: a full disk on standard output is one error line, not a trap")
     func tokenizeToFullDisk() throws {
         guard FileManager.default.fileExists(atPath: "/dev/full") else { return }

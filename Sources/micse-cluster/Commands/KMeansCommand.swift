@@ -24,7 +24,7 @@ struct KMeansCommand: ParsableCommand {
     @Argument(help: "Embeddings, float32/float64 .npy of shape (n, d).", transform: URL.init(fileURLWithPath:))
     var embeddings: URL
 
-    @Option(help: "Reference labels: .npy of integers, or a text file with one label per line (an empty line: no label).",
+    @Option(help: "Reference labels: .npy of integers (a negative one, as scikit-learn's -1: no label), or a text file with one label per line (an empty line: no label).",
             transform: URL.init(fileURLWithPath:))
     var labels: URL?
 
@@ -112,7 +112,8 @@ enum LabelFile {
     static func read(_ url: URL) throws -> (codes: [Int], names: [String]) {
         let values: [String]
         if url.pathExtension.lowercased() == "npy" {
-            values = try NPYFile.readIntegers(url).map(String.init)
+            // Negative integers mark unlabelled points (scikit-learn's semi-supervised -1): left out of ARI and NMI.
+            values = try NPYFile.readIntegers(url).map { $0 < 0 ? "" : String($0) }
         } else {
             let text: String
             do { text = try String(contentsOf: url, encoding: .utf8) } catch {
