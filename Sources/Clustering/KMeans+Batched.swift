@@ -105,10 +105,15 @@ final class BatchedLloyd: @unchecked Sendable {
     /// computed them; bounded E-steps keep them valid).
     var boundsValid: [Bool]
 
+    /// Restart r of this batch is restart `firstRestart + r` of the fit: it draws from that restart's
+    /// random stream and its statistics carry that number (the fit runs its restarts in groups when
+    /// their bounds do not fit together).
+    let firstRestart: Int
+
     init(x: UnsafePointer<Float>, pointNorms: UnsafePointer<Float>, rows n: Int, dimension d: Int,
-         clusterCount k: Int, restarts: Int, threads: Int, boundsSlack: Float? = nil) {
+         clusterCount k: Int, restarts: Int, firstRestart: Int = 0, threads: Int, boundsSlack: Float? = nil) {
         self.x = x; self.pointNorms = pointNorms
-        self.n = n; self.d = d; self.k = k; self.restartCount = restarts
+        self.n = n; self.d = d; self.k = k; self.restartCount = restarts; self.firstRestart = firstRestart
         self.threads = threads
         partition = RowPartition(pointCount: n)
         restartsPerGroup = max(1, min(restarts, max(k, 256) / k))
@@ -169,7 +174,7 @@ final class BatchedLloyd: @unchecked Sendable {
             for (m, r) in running.enumerated() {
                 let o = outcomes[m]
                 let wasDense = dense.contains(r)
-                stats[r].append(KMeansIterationStats(restart: r, iteration: iterations[r], inertia: wasDense ? o.inertia : nil,
+                stats[r].append(KMeansIterationStats(restart: firstRestart + r, iteration: iterations[r], inertia: wasDense ? o.inertia : nil,
                                                      centerShift: o.shift, changedLabels: o.changed,
                                                      distanceComputations: wasDense ? n * k : o.distances,
                                                      relocatedClusters: o.relocated))

@@ -43,7 +43,7 @@ extension KMeansWorkspace {
         var strict = false, converged = false
         var iteration = 0
         while iteration < maxIterations {
-            let bounded = algorithm != .lloyd && iteration > 0
+            let bounded = hamerly && iteration > 0
             if bounded { computeHalfSeparations() }
             assignmentStep(bounded: bounded)
             let changed = slots.reduce(0) { $0 + $1.changed }
@@ -61,8 +61,8 @@ extension KMeansWorkspace {
         }
         if !strict {
             // Final E-step so that labels match the centres (sklearn runs lloyd_iter with update_centers=False).
-            if algorithm != .lloyd { computeHalfSeparations() }
-            assignmentStep(bounded: algorithm != .lloyd)
+            if hamerly { computeHalfSeparations() }
+            assignmentStep(bounded: hamerly)
         }
         return RestartOutcome(inertia: exactInertia(), iterations: iteration, strictlyConverged: strict,
                               converged: converged, stats: stats)

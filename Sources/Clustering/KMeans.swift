@@ -68,11 +68,11 @@ public enum KMeans {
                 // with Elkan bounds for `elkan` (KMeans+BatchedElkan.swift).
                 let members = min(groupSize, configuration.initCount - first)
                 let batch = BatchedLloyd(x: base, pointNorms: workspace.pointNorms, rows: n, dimension: d, clusterCount: k,
-                                         restarts: members, threads: threads,
+                                         restarts: members, firstRestart: first, threads: threads,
                                          boundsSlack: batchedBounds ? workspace.slack : nil)
                 let seeding = Stopwatch()
                 if BatchedLloyd.canSeedTogether(rows: n, restarts: members, trials: workspace.trials) {
-                    batch.seedKMeansPlusPlus(seed: configuration.seed, trials: workspace.trials, firstRestart: first)
+                    batch.seedKMeansPlusPlus(seed: configuration.seed, trials: workspace.trials)
                 } else {
                     for member in 0..<members {
                         var rng = SplitMix64.derived(from: configuration.seed, stream: UInt64(first + member))
@@ -89,7 +89,7 @@ public enum KMeans {
                 inertias += groupInertias
                 for member in 0..<members {
                     let restart = first + member
-                    stats += batch.stats[member].map { var s = $0; s.restart = restart; return s }
+                    stats += batch.stats[member]
                     let outcome = RestartOutcome(inertia: groupInertias[member], iterations: batch.iterations[member],
                                                  strictlyConverged: batch.strict[member], converged: batch.converged[member],
                                                  stats: [])

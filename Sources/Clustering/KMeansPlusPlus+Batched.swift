@@ -18,9 +18,9 @@ extension BatchedLloyd {
             && !n.multipliedReportingOverflow(by: restarts * trials).overflow
     }
 
-    /// Fills `centers` (R × k × d) with the k-means++ seeds of every restart; restart r of this batch is restart
-    /// `firstRestart + r` of the fit, and draws from that restart's stream.
-    func seedKMeansPlusPlus(seed: UInt64, trials: Int, firstRestart: Int = 0) {
+    /// Fills `centers` (R × k × d) with the k-means++ seeds of every restart (restart r from the stream of
+    /// restart `firstRestart + r` of the fit).
+    func seedKMeansPlusPlus(seed: UInt64, trials: Int) {
         let n = self.n, d = self.d, k = self.k, R = restartCount, T = trials
         let x = self.x, pointNorms = self.pointNorms, partition = self.partition
         let columnsTotal = R * T

@@ -53,10 +53,11 @@ public struct Corpus: Sendable {
     public var lineNumbers: [Int]
     /// Documents skipped because their text was empty or whitespace.
     public var skippedEmpty: Int
-    /// Rows skipped because they were not valid UTF-8 (with `skipInvalidUTF8`).
-    public var skippedInvalid: Int
-    /// Their record numbers (0-based, as `recordIndices`), ascending.
+    /// Record numbers (0-based, as `recordIndices`), ascending, of the rows skipped because they were not
+    /// valid UTF-8 (with `skipInvalidUTF8`).
     public var invalidRecordIndices: [Int] = []
+    /// How many rows were skipped as invalid UTF-8.
+    public var skippedInvalid: Int { invalidRecordIndices.count }
     /// The columns the text and labels were taken from (for messages).
     public var textColumnName: String
     public var labelColumnName: String?

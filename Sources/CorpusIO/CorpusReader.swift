@@ -234,7 +234,7 @@ public enum CorpusReader {
         let needed = max(textIndex, labelIndex ?? 0) + 1
 
         var corpus = Corpus(source: url, format: format, texts: [], labels: labelIndex == nil ? nil : [], recordIndices: [],
-                            lineNumbers: [], skippedEmpty: 0, skippedInvalid: 0, textColumnName: names[textIndex],
+                            lineNumbers: [], skippedEmpty: 0, textColumnName: names[textIndex],
                             labelColumnName: labelIndex.map { names[$0] })
         var recordNumber = -1
         var sawRecord = false
@@ -256,7 +256,7 @@ public enum CorpusReader {
             }
             guard let text = parser.string(r.fields[textIndex], quoted: r.quoted[textIndex]),
                   let label = labelIndex.map({ parser.string(r.fields[$0], quoted: r.quoted[$0]) }) ?? Optional("") else {
-                if options.skipInvalidUTF8 { corpus.skippedInvalid += 1; corpus.invalidRecordIndices.append(recordNumber); continue }
+                if options.skipInvalidUTF8 { corpus.invalidRecordIndices.append(recordNumber); continue }
                 throw CorpusError.invalidUTF8(path, line: r.line)
             }
             append(text: text, label: labelIndex == nil ? nil : label, record: recordNumber, line: r.line, to: &corpus, options: options)
@@ -317,7 +317,7 @@ public enum CorpusReader {
     private static func readJSONLines(_ bytes: UnsafeRawBufferPointer, url: URL, options: CorpusReadOptions) throws -> Corpus {
         let path = url.path
         var corpus = Corpus(source: url, format: .jsonl, texts: [], labels: nil, recordIndices: [], lineNumbers: [],
-                            skippedEmpty: 0, skippedInvalid: 0, textColumnName: options.textColumn ?? "text", labelColumnName: nil)
+                            skippedEmpty: 0, textColumnName: options.textColumn ?? "text", labelColumnName: nil)
         var textKey: String? = options.textColumn
         var labelKey: String?? = options.labelColumn.map { ($0.isEmpty || $0.lowercased() == "none") ? nil : $0 }
         var record = -1
@@ -328,7 +328,7 @@ public enum CorpusReader {
             if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
             record += 1
             guard String(validating: slice, as: UTF8.self) != nil else {
-                if options.skipInvalidUTF8 { corpus.skippedInvalid += 1; corpus.invalidRecordIndices.append(record); return }
+                if options.skipInvalidUTF8 { corpus.invalidRecordIndices.append(record); return }
                 throw CorpusError.invalidUTF8(path, line: line)
             }
             let object: Any
@@ -394,7 +394,7 @@ public enum CorpusReader {
             mappingNotice = read.notice
         }
         var corpus = Corpus(source: url, format: .text, texts: [], labels: labels == nil ? nil : [], recordIndices: [], lineNumbers: [],
-                            skippedEmpty: 0, skippedInvalid: 0, textColumnName: "line", labelColumnName: labels == nil ? nil : labelsURL?.lastPathComponent)
+                            skippedEmpty: 0, textColumnName: "line", labelColumnName: labels == nil ? nil : labelsURL?.lastPathComponent)
         if let mappingNotice { corpus.notices.append(mappingNotice) }
         var record = -1
         var lineCount = 0
@@ -403,7 +403,7 @@ public enum CorpusReader {
             lineCount += 1
             let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
             guard var text = String(validating: slice, as: UTF8.self) else {
-                if options.skipInvalidUTF8 { corpus.skippedInvalid += 1; corpus.invalidRecordIndices.append(record); return }
+                if options.skipInvalidUTF8 { corpus.invalidRecordIndices.append(record); return }
                 throw CorpusError.invalidUTF8(path, line: line)
             }
             if text.hasSuffix("\r") { text.removeLast() }

@@ -42,10 +42,11 @@ public final class ConsoleReporter: ProgressReporter, @unchecked Sendable {
             // Rate and ETA once there is something to measure; the bar shrinks to fit the terminal, so the
             // line never wraps (a wrapped line is not redrawn in place).
             let figures = "\(done)/\(total)" + (elapsed >= 0.5 && done > 0 ? "  \(Self.rate(rate))/s  ETA \(Self.duration(eta))" : "")
-            let room = Self.terminalColumns() - 1 - stage.count - figures.count - 2
+            let columns = Self.terminalColumns()
+            let room = columns - 1 - stage.count - figures.count - 2
             let width = min(30, room), filled = max(0, min(width, Int(Double(width) * Double(done) / Double(total))))
             let bar = width >= 5 ? String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + " " : ""
-            var line = "\r" + String("\(stage) \(bar)\(figures)".prefix(max(10, Self.terminalColumns() - 1))) + "\u{1B}[K"
+            var line = "\r" + String("\(stage) \(bar)\(figures)".prefix(max(10, columns - 1))) + "\u{1B}[K"
             if done >= total { line += "\r\u{1B}[K"; barVisible = false } else { barVisible = true }
             FileHandle.standardError.write(Data(line.utf8))
         } else {

@@ -201,7 +201,7 @@ public struct Pipeline {
             record("write", watch.seconds, "\(fileCount) file\(fileCount == 1 ? "" : "s")")
 
             // 6. The run manifest.
-            var manifest = RunManifest(
+            let manifest = RunManifest(
                 version: PipelineInfo.version, createdAt: ISO8601DateFormatter().string(from: Date()), commandLine: config.commandLine,
                 input: .init(path: config.input.path, fingerprint: (try? Fingerprint.ofFile(config.input)) ?? "", format: corpus.format.rawValue,
                              documents: corpus.count, skippedEmpty: corpus.skippedEmpty, skippedInvalid: corpus.skippedInvalid,

@@ -1,4 +1,5 @@
 import Foundation
+import MicseSupport
 
 /// Reading a Hugging Face `config.json` into `BertConfiguration`.
 ///
@@ -28,18 +29,10 @@ extension BertConfiguration {
     ///   `gelu_new`, `gelu_pytorch_tanh`, `relu`), a relative position embedding, or inconsistent sizes
     ///   (a hidden size not divisible by the head count, a non-positive size).
     public static func load(from url: URL) throws -> BertConfiguration {
-        var file = url
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            guard url.lastPathComponent != "config.json" else {
-                throw ModelLoadingError.unreadableFile(path: url.path, reason: "a directory, not a file")
-            }
-            file = url.appendingPathComponent("config.json")
-        }
-        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else {
-            throw ModelLoadingError.fileMissing(path: file.path, what: "model configuration config.json")
-        }
-        guard !isDirectory.boolValue else { throw ModelLoadingError.unreadableFile(path: file.path, reason: "a directory, not a file") }
+        let file = PathKind(url) == .directory && url.lastPathComponent != "config.json" ? url.appendingPathComponent("config.json") : url
+        let kind = PathKind(file)
+        if let problem = kind.problemForAFile { throw ModelLoadingError.unreadableFile(path: file.path, reason: problem) }
+        guard kind == .file else { throw ModelLoadingError.fileMissing(path: file.path, what: "model configuration config.json") }
         let data: Data
         do { data = try Data(contentsOf: file) } catch {
             throw ModelLoadingError.unreadableFile(path: file.path, reason: "permission denied or unreadable")

@@ -52,9 +52,7 @@ public struct EmbeddingCacheKey: Sendable, Equatable, Codable {
     /// - Throws: when a model file cannot be read.
     public init(model: ModelDirectory, options: EncoderOptions, texts: [String]) throws {
         var tokenizerFingerprint = Fingerprint()
-        let addedTokens = model.url.appendingPathComponent("added_tokens.json")
-        let legacyAdded = FileManager.default.fileExists(atPath: addedTokens.path) ? addedTokens : nil
-        for url in [model.vocabularyURL, model.tokenizerJSONURL, model.tokenizerConfigurationURL, legacyAdded].compactMap({ $0 }) {
+        for url in [model.vocabularyURL, model.tokenizerJSONURL, model.tokenizerConfigurationURL, model.addedTokensURL].compactMap({ $0 }) {
             tokenizerFingerprint.combine(url.lastPathComponent)
             do { tokenizerFingerprint.combine(try Data(contentsOf: url, options: .alwaysMapped)) } catch {
                 throw MicseError("\(url.path): cannot read (\(error.localizedDescription))")

@@ -21,6 +21,8 @@ public struct ModelDirectory: Sendable {
     public let tokenizerJSONURL: URL?
     /// `tokenizer_config.json`, if present.
     public let tokenizerConfigurationURL: URL?
+    /// `added_tokens.json` (transformers 4's tokens added after training), if present.
+    public let addedTokensURL: URL?
     /// `do_lower_case` from `tokenizer_config.json` (true when absent, as for bert-base-uncased and miCSE).
     public let lowercasesInput: Bool
     /// How this model's authors pool: `.mean` when `1_Pooling/config.json` sets `pooling_mode_mean_tokens`,
@@ -67,6 +69,7 @@ public struct ModelDirectory: Sendable {
         vocabularyURL = optional("vocab.txt")
         tokenizerJSONURL = optional("tokenizer.json")
         tokenizerConfigurationURL = optional("tokenizer_config.json")
+        addedTokensURL = optional("added_tokens.json")
         guard vocabularyURL != nil || tokenizerJSONURL != nil else {
             throw ModelLoadingError.fileMissing(path: url.path, what: "tokenizer vocabulary (vocab.txt or tokenizer.json)")
         }

@@ -92,6 +92,14 @@ public enum ModelResolver {
         throw ModelLoadingError.modelNotFound(tried: tried + skipped.map { "skipped " + $0 })
     }
 
+    /// The folder to read a tokenizer from (`micse-cluster tokenize`): `explicit` as given (`~` expanded; it may
+    /// hold only tokenizer files), else the model `resolve` finds.
+    public static func tokenizerDirectory(explicit: String?,
+                                          environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
+        if let explicit, !explicit.isEmpty { return expand(explicit, environment) }
+        return try resolve(explicit: nil, environment: environment).directory.url
+    }
+
     /// `$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `${XDG_CACHE_HOME:-~/.cache}/huggingface/hub`
     /// (huggingface_hub `constants.py`).
     public static func huggingFaceCacheDirectory(environment: [String: String]) -> URL {

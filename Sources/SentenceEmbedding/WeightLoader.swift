@@ -1,4 +1,5 @@
 import Foundation
+import MicseSupport
 
 /// The weight files of a model directory, in the order of preference `WeightFiles.find(in:)` uses.
 public enum WeightFiles: Sendable, Equatable {
@@ -15,14 +16,13 @@ public enum WeightFiles: Sendable, Equatable {
     /// `pytorch_model.bin`, then `pytorch_model.bin.index.json` (transformers' `from_pretrained` order).
     /// - Throws: `ModelLoadingError.fileMissing` if there are none, or a malformed index / missing shard.
     public static func find(in directory: URL) throws -> WeightFiles {
-        let manager = FileManager.default
         func exists(_ name: String) throws -> URL? {
             let url = directory.appendingPathComponent(name)
-            if manager.fileExists(atPath: url.path) { return url }
-            if (try? manager.destinationOfSymbolicLink(atPath: url.path)) != nil {   // e.g. a cache blob deleted
-                throw ModelLoadingError.unreadableFile(path: url.path, reason: "a symbolic link to a file that does not exist")
+            let kind = PathKind(url)
+            if kind == .danglingLink, let problem = kind.problemForAFile {   // e.g. a cache blob deleted
+                throw ModelLoadingError.unreadableFile(path: url.path, reason: problem)
             }
-            return nil
+            return kind == .missing ? nil : url
         }
         if let single = try exists("model.safetensors") { return .safetensors([single]) }
         if let index = try exists("model.safetensors.index.json") { return .safetensors(try shards(index: index, in: directory)) }

@@ -1,4 +1,5 @@
 import Foundation
+import MicseSupport
 
 // Reading a tokenizer from a model directory, as `AutoTokenizer.from_pretrained` (transformers
 // 5.25) does for a BERT model:
@@ -49,15 +50,9 @@ extension BertTokenizer {
     /// Whether `url` exists as a file (false when missing).
     /// - Throws: `TokenizerError.unreadableFile` when it is a directory, or a symbolic link to nothing.
     static func isFile(_ url: URL) throws -> Bool {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw TokenizerError.unreadableFile(path: url.path, reason: "a directory, not a file") }
-            return true
-        }
-        if (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil {
-            throw TokenizerError.unreadableFile(path: url.path, reason: "a symbolic link to a file that does not exist")
-        }
-        return false
+        let kind = PathKind(url)
+        if let problem = kind.problemForAFile { throw TokenizerError.unreadableFile(path: url.path, reason: problem) }
+        return kind == .file
     }
 
     /// Whether AutoTokenizer would load a BERT tokenizer class (whose settings override

@@ -46,15 +46,14 @@ struct BenchTokenizeCommand: ParsableCommand {
     func validate() throws {
         guard maxLength >= 2 else { throw ValidationError("--max-length must be at least 2; got \(maxLength).") }
         guard runs >= 1, threads >= 1 else { throw ValidationError("--runs and --threads must be at least 1.") }
-        if model?.isEmpty == true { throw ValidationError("--model needs a directory; got an empty path.") }
+        try EmbeddingOptions.validate(model: model)
     }
 
     func run() throws {
         let corpus = try CorpusReader.read(csv, options: CorpusReadOptions(keepEmptyTexts: true))
         let texts = corpus.texts
         let loadClock = Stopwatch()
-        let model = try self.model.map { URL(fileURLWithPath: NSString(string: $0).expandingTildeInPath) }
-            ?? ModelResolver.resolve(explicit: nil).directory.url
+        let model = try ModelResolver.tokenizerDirectory(explicit: self.model)
         let tokenizer = try BertTokenizer(directory: model)
         let loadSeconds = loadClock.seconds
 

@@ -37,13 +37,12 @@ struct TokenizeCommand: ParsableCommand {
 
     func validate() throws {
         if let maxLength, maxLength < 2 { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
-        if model?.isEmpty == true { throw ValidationError("--model needs a directory; got an empty path.") }
+        try EmbeddingOptions.validate(model: model)
         try RunOptions.validate(threads: threads)
     }
 
     func run() throws {
-        let directory = try model.map { URL(fileURLWithPath: NSString(string: $0).expandingTildeInPath) }
-            ?? ModelResolver.resolve(explicit: nil).directory.url
+        let directory = try ModelResolver.tokenizerDirectory(explicit: model)
         let tokenizer = try BertTokenizer(directory: directory)
         let threadCount = resolvedThreadCount(threads)
         // The truncation `embed` applies: the model's sentence-transformers length, else 128.

@@ -32,11 +32,16 @@ struct EmbeddingOptions: ParsableArguments {
     var normalize: Bool?
 
     func validate() throws {
-        // An unset shell variable ("--model $MODEL") must not silently mean the default model.
-        if model?.isEmpty == true { throw ValidationError("--model needs a directory; got an empty path.") }
+        try Self.validate(model: model)
         if let maxLength, maxLength < 2 { throw ValidationError("--max-length must be at least 2 (room for [CLS] and [SEP]); got \(maxLength).") }
         guard (1...1_048_576).contains(batchSize) else { throw ValidationError("--batch-size must be 1…1,048,576; got \(batchSize).") }
         guard (1...16_777_216).contains(batchTokens) else { throw ValidationError("--batch-tokens must be 1…16,777,216; got \(batchTokens).") }
+    }
+
+    /// `--model`, if given, is not empty: an unset shell variable (`--model $MODEL`) must not silently mean the
+    /// default model (or, for a path, the current folder). Shared with `tokenize` and `bench tokenize`.
+    static func validate(model: String?) throws {
+        if model?.isEmpty == true { throw ValidationError("--model needs a directory; got an empty path.") }
     }
 
     /// The model `--model` names, or the default one (with a notice when it is the bundled fallback).
