@@ -43,6 +43,9 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
     public var inertia: Double
     public var iterations: Int
     public var initCount: Int
+    /// Restarts stopped early by the pruning (`KMeansConfiguration.pruning`), and after how many iterations.
+    public var prunedRestarts: Int
+    public var prunedAfterIterations: Int?
     public var algorithm: String
     public var seconds: Double
     public var notices: [String]
@@ -101,6 +104,8 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
                                   labeledCount: labeledCount,
                                   silhouette: silhouette, silhouetteSampleSize: sampleSize, inertia: result.inertia,
                                   iterations: result.iterations, initCount: configuration.initCount,
+                                  prunedRestarts: result.prunedRestarts.count,
+                                  prunedAfterIterations: result.prunedRestarts.isEmpty ? nil : configuration.pruning?.afterIterations,
                                   algorithm: configuration.algorithm.rawValue, seconds: result.seconds, notices: result.notices,
                                   selectionCurve: nil)
     }
@@ -128,7 +133,7 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
     public var summary: String {
         func f(_ v: Double?) -> String { v.map(Self.formatScore) ?? "n/a" }
         var lines = ["k-means: \(clusterCount) clusters of \(pointCount) points (\(dimension)-D), inertia \(String(format: "%.6g", inertia)), "
-                     + "\(iterations) iteration\(iterations == 1 ? "" : "s"), best of \(initCount) restart\(initCount == 1 ? "" : "s"), \(String(format: "%.3f", seconds)) s"]
+                     + "\(iterations) iteration\(iterations == 1 ? "" : "s"), best of \(initCount) restart\(initCount == 1 ? "" : "s")\(prunedAfterIterations.map { " (\(prunedRestarts) stopped after \($0) iterations)" } ?? ""), \(String(format: "%.3f", seconds)) s"]
         lines.append("sizes: " + clusterSizes.map(String.init).joined(separator: " "))
         lines.append("silhouette (\(silhouetteSampleSize) points): \(f(silhouette))"
                      + (adjustedRandIndex != nil ? ", ARI \(f(adjustedRandIndex)), NMI \(f(normalizedMutualInformation))" : "")

@@ -16,6 +16,12 @@
 // this dense one only while many of its labels change (and to initialise its bounds); later
 // E-steps test each point's bounds and compute only the distances they cannot exclude.
 //
+// Restart pruning (`KMeansPruning`): when the running restarts reach the pruning iteration, all
+// restarts of the batch are ranked by their within-cluster sum of squares (Σᵢ ‖xᵢ‖² − Σⱼ ‖Sⱼ‖²/nⱼ
+// from the M-step's running sums Sⱼ, so free; a restart that already stopped counts with its last
+// value) and the running ones below the `keep` best stop. All restarts of a batch iterate in
+// lockstep, so they reach the pruning iteration together.
+//
 // Determinism: rows are cut into the fixed `RowPartition` slots; every slot records, per restart,
 // the points whose label changed in row order; the M-step of a restart folds the slots' changes
 // in slot order, so results do not depend on the thread count. Which restarts share a GEMM
@@ -105,13 +111,26 @@ final class BatchedLloyd: @unchecked Sendable {
     /// computed them; bounded E-steps keep them valid).
     var boundsValid: [Bool]
 
+    /// Restart pruning (`KMeansPruning`): after that many iterations only the restarts of lowest
+    /// within-cluster sum of squares go on; nil runs every restart to its end (scikit-learn).
+    let pruning: KMeansPruning?
+    /// Restarts stopped by the pruning (not candidates for the result).
+    var pruned: [Bool]
+    /// The sums of squares the pruning ranked (nil until it ran).
+    var rankedSSE: [Double]?
+    /// Each restart's within-cluster sum of squares after its last M-step (`StepOutcome.partitionSSE`).
+    var partitionSSE: [Double]
+    /// Σᵢ ‖xᵢ‖² in Double (for `partitionSSE`).
+    let totalSquaredNorm: Double
+
     /// Restart r of this batch is restart `firstRestart + r` of the fit: it draws from that restart's
     /// random stream and its statistics carry that number (the fit runs its restarts in groups when
     /// their bounds do not fit together).
     let firstRestart: Int
 
     init(x: UnsafePointer<Float>, pointNorms: UnsafePointer<Float>, rows n: Int, dimension d: Int,
-         clusterCount k: Int, restarts: Int, firstRestart: Int = 0, threads: Int, boundsSlack: Float? = nil) {
+         clusterCount k: Int, restarts: Int, firstRestart: Int = 0, threads: Int, boundsSlack: Float? = nil,
+         pruning: KMeansPruning? = nil) {
         self.x = x; self.pointNorms = pointNorms
         self.n = n; self.d = d; self.k = k; self.restartCount = restarts; self.firstRestart = firstRestart
         self.threads = threads
@@ -141,6 +160,10 @@ final class BatchedLloyd: @unchecked Sendable {
         stats = Array(repeating: [], count: r)
         lastChanged = Array(repeating: n, count: r)
         boundsValid = Array(repeating: false, count: r)
+        self.pruning = pruning
+        pruned = Array(repeating: false, count: r)
+        partitionSSE = Array(repeating: .infinity, count: r)
+        totalSquaredNorm = UnsafeBufferPointer(start: pointNorms, count: n).reduce(0.0) { $0 + Double($1) }
     }
 
     deinit {
@@ -179,6 +202,7 @@ final class BatchedLloyd: @unchecked Sendable {
                                                      distanceComputations: wasDense ? n * k : o.distances,
                                                      relocatedClusters: o.relocated))
                 lastChanged[r] = o.changed
+                partitionSSE[r] = o.partitionSSE
                 iterations[r] += 1
                 if o.changed == 0 && o.relocated == 0 {
                     strict[r] = true; converged[r] = true; phase[r] = .done
@@ -188,6 +212,18 @@ final class BatchedLloyd: @unchecked Sendable {
                     phase[r] = .finalPass
                 }
             }
+            if let pruning, let r = running.first, iterations[r] == pruning.afterIterations { prune(keeping: pruning.keep) }
+        }
+    }
+
+    /// Stops every running restart whose within-cluster sum of squares is not among the `keep`
+    /// lowest of the batch (finished restarts count with their last value; ties: lower restart).
+    func prune(keeping keep: Int) {
+        rankedSSE = partitionSSE
+        let ranked = (0..<restartCount).sorted { (partitionSSE[$0], $0) < (partitionSSE[$1], $1) }
+        for r in ranked.dropFirst(keep) where phase[r] == .running {
+            phase[r] = .done
+            pruned[r] = true
         }
     }
 
@@ -297,7 +333,12 @@ final class BatchedLloyd: @unchecked Sendable {
     }
 
     /// What one M-step reports to the stopping rules.
-    struct StepOutcome { var changed = 0, relocated = 0, inertia = 0.0, shift = 0.0, distances = 0 }
+    struct StepOutcome {
+        var changed = 0, relocated = 0, inertia = 0.0, shift = 0.0, distances = 0
+        /// Σᵢ ‖xᵢ − c_{label(i)}‖² of the new labels and the new centres (their means):
+        /// Σᵢ ‖xᵢ‖² − Σⱼ ‖Sⱼ‖² / nⱼ from the running sums Sⱼ, without a pass over the data.
+        var partitionSSE = 0.0
+    }
 
     /// M-step of one running restart: folds the slots' label changes into its sums (slot order),
     /// relocates empty clusters, recomputes the centres. Touches only restart `r`'s buffers.
@@ -336,7 +377,15 @@ final class BatchedLloyd: @unchecked Sendable {
         }
         computeSquaredNorms(centers, rows: k, dimension: d, into: centerNorms + r * k)
         bounds?.updateCenterDistances(restart: r, centers: centers, dimension: d)
-        return StepOutcome(changed: changed, relocated: relocated, inertia: inertia, shift: shiftTotal, distances: distances)
+        var explained = 0.0
+        for j in 0..<k where counts[j] > 0 {
+            let s = sums + j * d
+            var total = 0.0
+            for t in 0..<d { total += s[t] * s[t] }
+            explained += total / Double(counts[j])
+        }
+        return StepOutcome(changed: changed, relocated: relocated, inertia: inertia, shift: shiftTotal, distances: distances,
+                           partitionSSE: totalSquaredNorm - explained)
     }
 
     /// Empty clusters of restart `r` take the points farthest from their centres (sklearn

@@ -38,6 +38,7 @@ public enum KMeans {
         let stopwatch = Stopwatch()
         let n = data.rows, d = data.columns, k = configuration.clusterCount
         try validate(data, configuration)
+
         let tolerance = scaledTolerance(data, relative: configuration.tolerance)
         let threads = resolvedThreadCount(configuration.threads)
 
@@ -60,6 +61,7 @@ public enum KMeans {
             if algorithm == .elkan && !batched { algorithm = .hamerly }
             var best: (labels: [Int32], centers: [Float], outcome: RestartOutcome, restart: Int)?
             var inertias: [Double] = []
+            var pruned: [Int] = []
             var stats: [KMeansIterationStats] = []
             var seedingSeconds = 0.0
             var first = 0
@@ -69,7 +71,7 @@ public enum KMeans {
                 let members = min(groupSize, configuration.initCount - first)
                 let batch = BatchedLloyd(x: base, pointNorms: workspace.pointNorms, rows: n, dimension: d, clusterCount: k,
                                          restarts: members, firstRestart: first, threads: threads,
-                                         boundsSlack: batchedBounds ? workspace.slack : nil)
+                                         boundsSlack: batchedBounds ? workspace.slack : nil, pruning: configuration.pruning)
                 let seeding = Stopwatch()
                 if BatchedLloyd.canSeedTogether(rows: n, restarts: members, trials: workspace.trials) {
                     batch.seedKMeansPlusPlus(seed: configuration.seed, trials: workspace.trials)
@@ -93,6 +95,7 @@ public enum KMeans {
                     let outcome = RestartOutcome(inertia: groupInertias[member], iterations: batch.iterations[member],
                                                  strictlyConverged: batch.strict[member], converged: batch.converged[member],
                                                  stats: [])
+                    if batch.pruned[member] { pruned.append(restart); continue }
                     if best == nil || outcome.inertia < best!.outcome.inertia {
                         best = (Array(UnsafeBufferPointer(start: batch.labels + member * n, count: n)),
                                 Array(UnsafeBufferPointer(start: batch.centers + member * k * d, count: k * d)), outcome, restart)
@@ -131,7 +134,7 @@ public enum KMeans {
             return KMeansResult(labels: best.labels, centers: Matrix(rows: k, columns: d, storage: best.centers),
                                 inertia: best.outcome.inertia, iterations: best.outcome.iterations,
                                 strictlyConverged: best.outcome.strictlyConverged, converged: best.outcome.converged,
-                                bestRestart: best.restart, restartInertias: inertias, iterationStats: stats,
+                                bestRestart: best.restart, restartInertias: inertias, prunedRestarts: pruned, iterationStats: stats,
                                 notices: notices, seconds: stopwatch.seconds, seedingSeconds: seedingSeconds)
         }
     }
@@ -199,6 +202,10 @@ public enum KMeans {
         }
         guard c.maxIterations >= 1 else {
             throw ClusteringError.invalidParameter(name: "max-iter", value: "\(c.maxIterations)", requirement: "at least 1")
+        }
+        if let p = c.pruning, p.afterIterations < 1 || p.keep < 1 {
+            throw ClusteringError.invalidParameter(name: "restart pruning", value: "after \(p.afterIterations) iterations keep \(p.keep)",
+                                                   requirement: "at least 1 iteration and 1 restart")
         }
         guard c.tolerance >= 0, c.tolerance.isFinite else {
             throw ClusteringError.invalidParameter(name: "tol", value: "\(c.tolerance)", requirement: "finite and ≥ 0")

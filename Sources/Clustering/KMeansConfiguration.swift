@@ -28,7 +28,28 @@ public enum KMeansAlgorithm: String, Sendable, Codable, CaseIterable {
     case elkan
 }
 
-/// Settings of one k-means fit. Defaults follow scikit-learn's `KMeans` (1.x).
+/// Restart pruning: the restarts run `afterIterations` Lloyd iterations together, then only the
+/// `keep` of lowest within-cluster sum of squares go on to convergence; the others stop there and
+/// are not candidates for the result. A restart's sum of squares after a few iterations ranks it
+/// well among the restarts' final inertias, so this saves the slow convergence tails of restarts
+/// that would not have won. Measured on the MiniLM embeddings of the 12,284 tweets, 16 seeds:
+/// with `standard` the kept restart is the full run's on 13 of 16 seeds at k = 20, the mean
+/// inertia 0.016% higher (raw vectors; 0.034% L2-normalised; 0.06% at k = 50), and k-means takes
+/// about 40% less time (KMeans+Batched.swift). Restarts that run in separate batches (when their
+/// Elkan bounds do not fit together) are ranked within their batch; `hamerly`, which runs one
+/// restart at a time, does not prune.
+public struct KMeansPruning: Sendable, Equatable, Codable {
+    /// Iterations every restart runs before the ranking (≥ 1).
+    public var afterIterations: Int
+    /// Restarts that go on (≥ 1).
+    public var keep: Int
+    public init(afterIterations: Int, keep: Int) { self.afterIterations = afterIterations; self.keep = keep }
+    /// 3 restarts go on after 10 iterations (the default).
+    public static let standard = KMeansPruning(afterIterations: 10, keep: 3)
+}
+
+/// Settings of one k-means fit. Defaults follow scikit-learn's `KMeans` (1.x), except the restart pruning
+/// (`KMeansPruning.standard`; nil runs all `initCount` restarts to the end as scikit-learn does).
 public struct KMeansConfiguration: Sendable, Equatable, Codable {
     /// Number of clusters k (1 ≤ k ≤ number of points).
     public var clusterCount: Int
@@ -47,9 +68,12 @@ public struct KMeansConfiguration: Sendable, Equatable, Codable {
     /// Assignment strategy (default: batched `elkan`; `lloyd` computes every distance, `hamerly`
     /// prunes with one lower bound per point).
     public var algorithm: KMeansAlgorithm = .elkan
+    /// Restart pruning (default `standard`; nil: every restart runs to its end, as scikit-learn).
+    public var pruning: KMeansPruning? = .standard
 
     public init(clusterCount: Int, initCount: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4,
-                seed: UInt64 = 0, threads: Int? = nil, algorithm: KMeansAlgorithm = .elkan) {
+                seed: UInt64 = 0, threads: Int? = nil, algorithm: KMeansAlgorithm = .elkan,
+                pruning: KMeansPruning? = .standard) {
         self.clusterCount = clusterCount
         self.initCount = initCount
         self.maxIterations = maxIterations
@@ -57,6 +81,7 @@ public struct KMeansConfiguration: Sendable, Equatable, Codable {
         self.seed = seed
         self.threads = threads
         self.algorithm = algorithm
+        self.pruning = pruning
     }
 }
 

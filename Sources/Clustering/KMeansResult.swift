@@ -39,8 +39,10 @@ public struct KMeansResult: Sendable {
     public var converged: Bool
     /// Index of the kept restart.
     public var bestRestart: Int
-    /// Final inertia of every restart, in restart order.
+    /// Final inertia of every restart, in restart order (for a pruned restart, where it stopped).
     public var restartInertias: [Double]
+    /// Restarts stopped by the pruning (`KMeansConfiguration.pruning`), in order; never the kept one.
+    public var prunedRestarts: [Int] = []
     /// Every iteration of every restart, in order.
     public var iterationStats: [KMeansIterationStats]
     /// Recoverable conditions worth telling the user (fewer distinct points than k, …).

@@ -8,7 +8,8 @@
 #
 # EMB.npy: e.g. ../shared/bench/bench_embed.py --pooling mean → bench-out/embeddings_mean.npy
 # (12,284 × 384 MiniLM embeddings of tweet_eval_sentiment_test.csv). Environment: PYTHON (default
-# $HOME/.venvs/micse-bench/bin/python), THREADS (default 2), RUNS (default 3). The inertia column
+# $HOME/.venvs/micse-bench/bin/python), THREADS (default 2), RUNS (default 3), KEEP (restarts that go
+# on after 10 iterations, `--keep-restarts`: default 3, `all` for scikit-learn's full n_init). The inertia column
 # "micse/sk" also appears in micse.json against the sklearn inertias recorded by
 # Tests/ClusteringTests/Fixtures/make_kmeans_fixtures.py (same embeddings file assumed).
 set -euo pipefail
@@ -18,6 +19,7 @@ KS=${*:-3 20}
 PYTHON=${PYTHON:-$HOME/.venvs/micse-bench/bin/python}
 THREADS=${THREADS:-2}
 RUNS=${RUNS:-3}
+KEEP=${KEEP:-3}
 OUT=${OUT:-$(mktemp -d /tmp/compare_kmeans.XXXXXX)}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH=${BENCH:-$ROOT/../shared/bench}
@@ -28,7 +30,7 @@ BIN=$(swift build -c release --show-bin-path --package-path "$ROOT")/micse-clust
 echo "== scikit-learn / faiss ($BENCH/bench_kmeans.py, $THREADS threads)" >&2
 HF_HUB_OFFLINE=1 "$PYTHON" "$BENCH/bench_kmeans.py" "$EMB" --k $KS --runs "$RUNS" --threads "$THREADS" --out "$OUT" > "$OUT/python.json"
 echo "== micse-cluster bench kmeans ($THREADS threads)" >&2
-"$BIN" bench kmeans "$EMB" --k $KS --runs "$RUNS" --threads "$THREADS" --space raw \
+"$BIN" bench kmeans "$EMB" --k $KS --runs "$RUNS" --threads "$THREADS" --space raw --keep-restarts "$KEEP" \
     --reference "$ROOT/Tests/ClusteringTests/Fixtures/kmeans_reference.json" > "$OUT/micse.json"
 
 "$PYTHON" - "$OUT/python.json" "$OUT/micse.json" $KS <<'PY'

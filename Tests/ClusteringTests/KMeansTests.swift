@@ -176,7 +176,8 @@ struct KMeansPropertyTests {
     @Test("restarts whose Elkan bounds do not fit together run in groups, with the results of one batch")
     func restartGroups() throws {
         let x = Self.blobs(seed: 8, n: 1200, d: 12, centres: 14, spread: 3)
-        let configuration = KMeansConfiguration(clusterCount: 14, initCount: 5, seed: 3)
+        // Without pruning, which ranks restarts within a batch.
+        let configuration = KMeansConfiguration(clusterCount: 14, initCount: 5, seed: 3, pruning: nil)
         let together = try KMeans.fit(x, configuration: configuration)
         // Room for the bounds of two restarts (n·k = 16,800 Floats each): groups of 2, 2 and 1.
         let grouped = try KMeans.fit(x, configuration: configuration, boundsCapacity: 2 * 1200 * 14 + 7)
@@ -184,6 +185,74 @@ struct KMeansPropertyTests {
         #expect(grouped.restartInertias.count == 5)
         for (a, b) in zip(grouped.restartInertias, together.restartInertias) { #expect(abs(a - b) <= 1e-9 * b) }
         #expect(Set(grouped.iterationStats.map(\.restart)) == Set(0..<5))
+    }
+
+    @Test("pruning: the restarts of lowest sum of squares go on, each as it would alone; the rest stop", arguments: KMeansAlgorithm.allCases)
+    func pruning(algorithm: KMeansAlgorithm) throws {
+        // Overlapping blobs and tolerance 0: every restart runs well past the pruning iteration.
+        let x = Self.blobs(seed: 21, n: 1500, d: 10, centres: 14, spread: 5)
+        let pruning = KMeansPruning(afterIterations: 4, keep: 2)
+        let full = try KMeans.fit(x, configuration: .init(clusterCount: 14, initCount: 6, tolerance: 0, seed: 5, algorithm: algorithm, pruning: nil))
+        #expect(full.prunedRestarts.isEmpty)
+        #expect(Set(full.iterationStats.map(\.restart)).allSatisfy { r in full.iterationStats.filter { $0.restart == r }.count > 4 })
+        let pruned = try KMeans.fit(x, configuration: .init(clusterCount: 14, initCount: 6, tolerance: 0, seed: 5, algorithm: algorithm, pruning: pruning))
+        if algorithm == .hamerly {   // one restart at a time: no pruning
+            #expect(pruned.prunedRestarts.isEmpty && pruned.labels == full.labels)
+            return
+        }
+        #expect(pruned.prunedRestarts.count == 4)
+        let kept = Set(0..<6).subtracting(pruned.prunedRestarts)
+        #expect(!pruned.prunedRestarts.contains(pruned.bestRestart))
+        for r in 0..<6 {
+            let iterations = pruned.iterationStats.filter { $0.restart == r }.count
+            if kept.contains(r) {
+                // A kept restart runs as in the full fit.
+                #expect(iterations == full.iterationStats.filter { $0.restart == r }.count)
+                #expect(abs(pruned.restartInertias[r] - full.restartInertias[r]) <= 1e-9 * full.restartInertias[r])
+            } else {
+                #expect(iterations == pruning.afterIterations, "restart \(r)")
+            }
+        }
+        let bestKept = kept.map { full.restartInertias[$0] }.min()!
+        #expect(abs(pruned.inertia - bestKept) <= 1e-9 * bestKept)
+
+        // The ranking: the kept restarts had the lowest sums of squares, and a stopped restart's
+        // sum of squares (from the running sums) is its exact inertia there.
+        let batch = Self.batch(x, clusterCount: 14, restarts: 6, seed: 5, algorithm: algorithm, pruning: pruning)
+        let ranked = try #require(batch.ranked)
+        #expect(Set((0..<6).filter { !batch.pruned[$0] }) == kept)
+        for r in kept { for q in pruned.prunedRestarts { #expect(ranked[r] <= ranked[q]) } }
+        let exact = batch.inertias
+        for q in pruned.prunedRestarts { #expect(abs(ranked[q] - exact[q]) <= 1e-6 * exact[q], "restart \(q)") }
+    }
+
+    /// A batch of `restarts` seeded as `KMeans.fit` seeds them, run to the end: which restarts the pruning
+    /// stopped, the sums of squares it ranked, and every restart's final exact inertia.
+    static func batch(_ x: Matrix, clusterCount k: Int, restarts: Int, seed: UInt64, algorithm: KMeansAlgorithm,
+                      pruning: KMeansPruning?) -> (pruned: [Bool], ranked: [Double]?, inertias: [Double]) {
+        x.withUnsafeBufferPointer { buffer in
+            let workspace = KMeansWorkspace(x: buffer.baseAddress!, rows: x.rows, dimension: x.columns, clusterCount: k, threads: 2)
+            let batch = BatchedLloyd(x: buffer.baseAddress!, pointNorms: workspace.pointNorms, rows: x.rows, dimension: x.columns,
+                                     clusterCount: k, restarts: restarts, threads: 2,
+                                     boundsSlack: algorithm == .elkan ? workspace.slack : nil, pruning: pruning)
+            batch.seedKMeansPlusPlus(seed: seed, trials: workspace.trials)
+            batch.run(maxIterations: 300, tolerance: 0)
+            return (batch.pruned, batch.rankedSSE, batch.exactInertias())
+        }
+    }
+
+    @Test("pruning that keeps every restart changes nothing; keeping none is refused")
+    func pruningBounds() throws {
+        let x = Self.blobs(seed: 4, n: 600, d: 8, centres: 12, spread: 4)
+        let full = try KMeans.fit(x, configuration: .init(clusterCount: 12, initCount: 4, seed: 1, pruning: nil))
+        let all = try KMeans.fit(x, configuration: .init(clusterCount: 12, initCount: 4, seed: 1, pruning: .init(afterIterations: 2, keep: 4)))
+        #expect(all.labels == full.labels && all.restartInertias == full.restartInertias && all.prunedRestarts.isEmpty)
+        #expect(throws: ClusteringError.self) {
+            try KMeans.fit(x, configuration: .init(clusterCount: 12, pruning: .init(afterIterations: 10, keep: 0)))
+        }
+        #expect(throws: ClusteringError.self) {
+            try KMeans.fit(x, configuration: .init(clusterCount: 12, pruning: .init(afterIterations: 0, keep: 3)))
+        }
     }
 
     @Test("k = 1 gives the mean; tolerance is tol · mean feature variance")

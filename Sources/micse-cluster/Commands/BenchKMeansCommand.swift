@@ -33,6 +33,9 @@ struct BenchKMeansCommand: ParsableCommand {
     @Option(name: .customLong("n-init"), help: "k-means++ restarts.")
     var nInit = 10
 
+    @Option(help: RestartKeepOption.help)
+    var keepRestarts: RestartKeepOption = .count(KMeansPruning.standard.keep)
+
     @Option(help: "Timed runs (median reported).")
     var runs = 3
 
@@ -60,10 +63,11 @@ struct BenchKMeansCommand: ParsableCommand {
         let sklearn = try reference.map(Self.referenceInertias) ?? [:]
         var report: [String: Any] = ["script": "micse-cluster bench kmeans", "emb": embeddings.path, "n": data.rows,
                                      "dim": data.columns, "space": space.rawValue, "algorithm": kmeans.rawValue,
-                                     "threads": resolvedThreadCount(threads), "n_init": nInit]
+                                     "threads": resolvedThreadCount(threads), "n_init": nInit,
+                                     "keep_restarts": keepRestarts.defaultValueDescription]
         for clusterCount in k {
             let configuration = KMeansConfiguration(clusterCount: clusterCount, initCount: nInit, seed: seed,
-                                                    threads: threads, algorithm: kmeans)
+                                                    threads: threads, algorithm: kmeans, pruning: keepRestarts.pruning)
             _ = try KMeans.fit(data, configuration: configuration)   // untimed first call
             var times: [Double] = [], cpuTimes: [Double] = []
             var last: KMeansResult?
@@ -83,6 +87,7 @@ struct BenchKMeansCommand: ParsableCommand {
                                         "total_iterations": result.iterationStats.count,
                                         "iterations_per_restart": (0..<nInit).map { r in result.iterationStats.filter { $0.restart == r }.count },
                                         "restart_inertias": result.restartInertias,
+                                        "pruned_restarts": result.prunedRestarts,
                                         "seeding_s": result.seedingSeconds,
                                         "dense_iterations": result.iterationStats.filter { $0.distanceComputations == data.rows * clusterCount }.count,
                                         "distance_fraction": Double(result.iterationStats.reduce(0) { $0 + $1.distanceComputations })

@@ -23,6 +23,35 @@ enum ClusterCountOption: ExpressibleByArgument, Equatable {
     }
 }
 
+/// `--keep-restarts N|all`: how many restarts go on after `KMeansPruning.standard`'s iterations.
+enum RestartKeepOption: ExpressibleByArgument, Equatable {
+    case count(Int)
+    case all
+
+    init?(argument: String) {
+        if argument.lowercased() == "all" { self = .all; return }
+        guard let n = Int(argument), n >= 1 else { return nil }
+        self = .count(n)
+    }
+
+    var defaultValueDescription: String {
+        switch self { case .count(let n): return String(n); case .all: return "all" }
+    }
+
+    static let help = ArgumentHelp(
+        "Restarts that go on after \(KMeansPruning.standard.afterIterations) iterations: the n of lowest inertia, or 'all'.",
+        discussion: "The others stop there, which saves most of their convergence time; 'all' runs every restart to the end, as scikit-learn's n_init does (same result on most seeds, see the README).",
+        valueName: "n|all")
+
+    /// The pruning this option asks for (nil: none).
+    var pruning: KMeansPruning? {
+        switch self {
+        case .all: return nil
+        case .count(let n): return KMeansPruning(afterIterations: KMeansPruning.standard.afterIterations, keep: n)
+        }
+    }
+}
+
 /// k-means options shared by `micse-cluster kmeans` and the main pipeline.
 struct ClusterOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
@@ -31,8 +60,11 @@ struct ClusterOptions: ParsableArguments {
         valueName: "k|auto"))
     var clusters: ClusterCountOption?
 
-    @Option(name: .customLong("n-init"), help: "k-means++ restarts (1…10,000); the lowest inertia is kept.")
+    @Option(name: .customLong("n-init"), help: "k-means++ restarts (1…10,000); the lowest inertia is kept (see --keep-restarts).")
     var nInit = 10
+
+    @Option(help: RestartKeepOption.help)
+    var keepRestarts: RestartKeepOption = .count(KMeansPruning.standard.keep)
 
     @Option(help: "Maximum Lloyd iterations per restart.")
     var maxIter = 300
@@ -63,7 +95,7 @@ struct ClusterOptions: ParsableArguments {
     /// The k-means configuration for `clusterCount` clusters.
     func configuration(clusterCount: Int, run: RunOptions) -> KMeansConfiguration {
         KMeansConfiguration(clusterCount: clusterCount, initCount: nInit, maxIterations: maxIter, tolerance: tol,
-                            seed: run.seed, threads: run.threads, algorithm: kmeans)
+                            seed: run.seed, threads: run.threads, algorithm: kmeans, pruning: keepRestarts.pruning)
     }
 }
 
