@@ -406,20 +406,24 @@ final class BatchedLloyd: @unchecked Sendable {
         return empty.count
     }
 
-    /// Σᵢ ‖xᵢ − c_{label(i)}‖² of every restart in Double, reduced in slot order.
+    /// Σᵢ ‖xᵢ − c_{label(i)}‖² of every restart in Double, reduced in slot order; for a pruned restart
+    /// the sum of squares the pruning ranked (the same quantity, from the running sums).
     func exactInertias() -> [Double] {
         let x = self.x, d = self.d, k = self.k, n = self.n, R = restartCount
         let centers = self.centers, labels = self.labels, partition = self.partition
+        let measured = (0..<R).filter { !pruned[$0] }
         var partial = [Double](repeating: 0, count: partition.slotCount * R)
         partial.withUnsafeMutableBufferPointer { out in
             let out = UnsafeSendableBox(out)
             parallelFor(chunks: partition.slotCount, threads: threads) { s in
-                for r in 0..<R {
+                for r in measured {
                     out.value[s * R + r] = partialInertia(x, dimension: d, centers: centers + r * k * d,
                                                           labels: labels + r * n, range: partition.range(s))
                 }
             }
         }
-        return (0..<R).map { r in (0..<partition.slotCount).reduce(0.0) { $0 + partial[$1 * R + r] } }
+        return (0..<R).map { r in
+            pruned[r] ? partitionSSE[r] : (0..<partition.slotCount).reduce(0.0) { $0 + partial[$1 * R + r] }
+        }
     }
 }
