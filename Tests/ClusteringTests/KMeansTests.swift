@@ -215,6 +215,12 @@ struct KMeansPropertyTests {
         }
         let bestKept = kept.map { full.restartInertias[$0] }.min()!
         #expect(abs(pruned.inertia - bestKept) <= 1e-9 * bestKept)
+        // The ranking does not depend on the thread count.
+        for threads in [1, 3] {
+            let other = try KMeans.fit(x, configuration: .init(clusterCount: 14, initCount: 6, tolerance: 0, seed: 5, threads: threads,
+                                                               algorithm: algorithm, pruning: pruning))
+            #expect(other.prunedRestarts == pruned.prunedRestarts && other.labels == pruned.labels && other.inertia == pruned.inertia)
+        }
 
         // The ranking: the kept restarts had the lowest sums of squares, and a stopped restart's
         // sum of squares (from the running sums) is its exact inertia there.
