@@ -17,9 +17,9 @@
 // E-steps test each point's bounds and compute only the distances they cannot exclude.
 //
 // Restart pruning (`KMeansPruning`): when the running restarts reach the pruning iteration, all
-// restarts of the batch are ranked by their within-cluster sum of squares (Σᵢ ‖xᵢ‖² − Σⱼ ‖Sⱼ‖²/nⱼ
-// from the M-step's running sums Sⱼ, so free; a restart that already stopped counts with its last
-// value) and the running ones below the `keep` best stop. All restarts of a batch iterate in
+// restarts of the batch are ranked by their within-cluster sum of squares (the data's scatter minus
+// Σⱼ ‖Sⱼ − nⱼμ‖²/nⱼ from the M-step's running sums Sⱼ, so free; a restart that already stopped
+// counts with its last value) and the running ones below the `keep` best stop. All restarts of a batch iterate in
 // lockstep, so they reach the pruning iteration together.
 //
 // Determinism: rows are cut into the fixed `RowPartition` slots; every slot records, per restart,
@@ -112,16 +112,15 @@ final class BatchedLloyd: @unchecked Sendable {
     var boundsValid: [Bool]
 
     /// Restart pruning (`KMeansPruning`): after that many iterations only the restarts of lowest
-    /// within-cluster sum of squares go on; nil runs every restart to its end (scikit-learn).
-    let pruning: KMeansPruning?
+    /// within-cluster sum of squares go on; nil runs every restart to its end (scikit-learn). With
+    /// the data's moments, for those sums of squares.
+    let pruning: (rule: KMeansPruning, moments: FeatureMoments)?
     /// Restarts stopped by the pruning (not candidates for the result).
     var pruned: [Bool]
     /// The sums of squares the pruning ranked (nil until it ran).
     var rankedSSE: [Double]?
     /// Each restart's within-cluster sum of squares after its last M-step (`StepOutcome.partitionSSE`).
     var partitionSSE: [Double]
-    /// Σᵢ ‖xᵢ‖² in Double (for `partitionSSE`).
-    let totalSquaredNorm: Double
 
     /// Restart r of this batch is restart `firstRestart + r` of the fit: it draws from that restart's
     /// random stream and its statistics carry that number (the fit runs its restarts in groups when
@@ -130,7 +129,7 @@ final class BatchedLloyd: @unchecked Sendable {
 
     init(x: UnsafePointer<Float>, pointNorms: UnsafePointer<Float>, rows n: Int, dimension d: Int,
          clusterCount k: Int, restarts: Int, firstRestart: Int = 0, threads: Int, boundsSlack: Float? = nil,
-         pruning: KMeansPruning? = nil) {
+         pruning: (rule: KMeansPruning, moments: FeatureMoments)? = nil) {
         self.x = x; self.pointNorms = pointNorms
         self.n = n; self.d = d; self.k = k; self.restartCount = restarts; self.firstRestart = firstRestart
         self.threads = threads
@@ -163,7 +162,6 @@ final class BatchedLloyd: @unchecked Sendable {
         self.pruning = pruning
         pruned = Array(repeating: false, count: r)
         partitionSSE = Array(repeating: .infinity, count: r)
-        totalSquaredNorm = UnsafeBufferPointer(start: pointNorms, count: n).reduce(0.0) { $0 + Double($1) }
     }
 
     deinit {
@@ -212,7 +210,7 @@ final class BatchedLloyd: @unchecked Sendable {
                     phase[r] = .finalPass
                 }
             }
-            if let pruning, let r = running.first, iterations[r] == pruning.afterIterations { prune(keeping: pruning.keep) }
+            if let rule = pruning?.rule, let r = running.first, iterations[r] == rule.afterIterations { prune(keeping: rule.keep) }
         }
     }
 
@@ -335,9 +333,9 @@ final class BatchedLloyd: @unchecked Sendable {
     /// What one M-step reports to the stopping rules.
     struct StepOutcome {
         var changed = 0, relocated = 0, inertia = 0.0, shift = 0.0, distances = 0
-        /// Σᵢ ‖xᵢ − c_{label(i)}‖² of the new labels and the new centres (their means):
-        /// Σᵢ ‖xᵢ‖² − Σⱼ ‖Sⱼ‖² / nⱼ from the running sums Sⱼ, without a pass over the data.
-        var partitionSSE = 0.0
+        /// Σᵢ ‖xᵢ − c_{label(i)}‖² of the new labels and the new centres (their means), from the
+        /// running sums (`FeatureMoments.withinClusterSumOfSquares`); +∞ without pruning.
+        var partitionSSE = Double.infinity
     }
 
     /// M-step of one running restart: folds the slots' label changes into its sums (slot order),
@@ -377,15 +375,9 @@ final class BatchedLloyd: @unchecked Sendable {
         }
         computeSquaredNorms(centers, rows: k, dimension: d, into: centerNorms + r * k)
         bounds?.updateCenterDistances(restart: r, centers: centers, dimension: d)
-        var explained = 0.0
-        for j in 0..<k where counts[j] > 0 {
-            let s = sums + j * d
-            var total = 0.0
-            for t in 0..<d { total += s[t] * s[t] }
-            explained += total / Double(counts[j])
-        }
+        let sse = pruning?.moments.withinClusterSumOfSquares(sums: sums, counts: counts, clusterCount: k) ?? .infinity
         return StepOutcome(changed: changed, relocated: relocated, inertia: inertia, shift: shiftTotal, distances: distances,
-                           partitionSSE: totalSquaredNorm - explained)
+                           partitionSSE: sse)
     }
 
     /// Empty clusters of restart `r` take the points farthest from their centres (sklearn

@@ -39,7 +39,6 @@ public enum KMeans {
         let n = data.rows, d = data.columns, k = configuration.clusterCount
         try validate(data, configuration)
 
-        let tolerance = scaledTolerance(data, relative: configuration.tolerance)
         let threads = resolvedThreadCount(configuration.threads)
 
         // BLAS runs single-threaded inside our row slots; restore the caller's setting afterwards.
@@ -50,6 +49,8 @@ public enum KMeans {
         return data.withUnsafeBufferPointer { buffer -> KMeansResult in
             guard let base = buffer.baseAddress else { preconditionFailure("validated non-empty") }
             let workspace = KMeansWorkspace(x: base, rows: n, dimension: d, clusterCount: k, threads: threads)
+            let moments = FeatureMoments(x: base, rows: n, dimension: d)
+            let tolerance = moments.tolerance(relative: configuration.tolerance)
             var algorithm = configuration.algorithm
             // `elkan` runs batched (with bounds from `BatchedElkanBounds.minimumClusterCount` clusters, below which
             // they do not pay), in groups of as many restarts as their bounds fit (one pass over the data per
@@ -71,7 +72,8 @@ public enum KMeans {
                 let members = min(groupSize, configuration.initCount - first)
                 let batch = BatchedLloyd(x: base, pointNorms: workspace.pointNorms, rows: n, dimension: d, clusterCount: k,
                                          restarts: members, firstRestart: first, threads: threads,
-                                         boundsSlack: batchedBounds ? workspace.slack : nil, pruning: configuration.pruning)
+                                         boundsSlack: batchedBounds ? workspace.slack : nil,
+                                         pruning: configuration.pruning.map { ($0, moments) })
                 let seeding = Stopwatch()
                 if BatchedLloyd.canSeedTogether(rows: n, restarts: members, trials: workspace.trials) {
                     batch.seedKMeansPlusPlus(seed: configuration.seed, trials: workspace.trials)
@@ -163,33 +165,10 @@ public enum KMeans {
 
     /// tol · mean over features of the variance of `data` (sklearn `_tolerance`).
     public static func scaledTolerance(_ data: Matrix, relative tol: Double) -> Double {
-        guard tol > 0, data.rows > 0 else { return 0 }
-        let n = data.rows, d = data.columns
-        var mean = [Double](repeating: 0, count: d), m2 = [Double](repeating: 0, count: d)
-        data.withUnsafeBufferPointer { p in
-            guard let x = p.baseAddress else { return }
-            mean.withUnsafeMutableBufferPointer { mean in
-                guard let meanBase = mean.baseAddress else { return }
-                for i in 0..<n { accumulate(x + i * d, into: meanBase, cluster: 0, dimension: d, sign: 1) }
-                for j in 0..<d { mean[j] /= Double(n) }
-                m2.withUnsafeMutableBufferPointer { m2 in
-                    for i in 0..<n {
-                        let row = x + i * d
-                        var j = 0
-                        while j + 8 <= d {
-                            let t = SIMD8<Double>(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
-                                - UnsafeRawPointer(meanBase + j).loadUnaligned(as: SIMD8<Double>.self)
-                            let target = UnsafeMutableRawPointer(m2.baseAddress! + j)
-                            target.storeBytes(of: target.loadUnaligned(as: SIMD8<Double>.self) + t * t, as: SIMD8<Double>.self)
-                            j += 8
-                        }
-                        while j < d { let t = Double(row[j]) - mean[j]; m2[j] += t * t; j += 1 }
-                    }
-                }
-            }
+        guard tol > 0, data.rows > 0, data.columns > 0 else { return 0 }
+        return data.withUnsafeBufferPointer { p in
+            FeatureMoments(x: p.baseAddress!, rows: data.rows, dimension: data.columns).tolerance(relative: tol)
         }
-        let meanVariance = m2.reduce(0, +) / Double(n) / Double(max(1, d))
-        return meanVariance * tol
     }
 
     static func validate(_ data: Matrix, _ c: KMeansConfiguration) throws {

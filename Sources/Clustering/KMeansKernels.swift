@@ -197,3 +197,58 @@ func relocateToEmptyClusters(_ empty: [Int], x: UnsafePointer<Float>, centers: U
     }
     return moved
 }
+
+/// Per-feature means μ of the rows of x (n, d) and their scatter Σᵢ ‖xᵢ − μ‖², in Double (two passes, so
+/// that the scatter does not cancel when the data sit far from the origin).
+struct FeatureMoments: Sendable {
+    let mean: [Double]
+    let scatter: Double
+    let rows: Int, columns: Int
+
+    init(x: UnsafePointer<Float>, rows n: Int, dimension d: Int) {
+        rows = n; columns = d
+        var mean = [Double](repeating: 0, count: d), m2 = [Double](repeating: 0, count: d)
+        mean.withUnsafeMutableBufferPointer { mean in
+            guard let meanBase = mean.baseAddress, n > 0 else { return }
+            for i in 0..<n { accumulate(x + i * d, into: meanBase, cluster: 0, dimension: d, sign: 1) }
+            for j in 0..<d { mean[j] /= Double(n) }
+            m2.withUnsafeMutableBufferPointer { m2 in
+                for i in 0..<n {
+                    let row = x + i * d
+                    var j = 0
+                    while j + 8 <= d {
+                        let t = SIMD8<Double>(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
+                            - UnsafeRawPointer(meanBase + j).loadUnaligned(as: SIMD8<Double>.self)
+                        let target = UnsafeMutableRawPointer(m2.baseAddress! + j)
+                        target.storeBytes(of: target.loadUnaligned(as: SIMD8<Double>.self) + t * t, as: SIMD8<Double>.self)
+                        j += 8
+                    }
+                    while j < d { let t = Double(row[j]) - mean[j]; m2[j] += t * t; j += 1 }
+                }
+            }
+        }
+        self.mean = mean
+        scatter = m2.reduce(0, +)
+    }
+
+    /// tol · mean over features of the variance (sklearn `_tolerance`); 0 for tol ≤ 0.
+    func tolerance(relative tol: Double) -> Double {
+        guard tol > 0, rows > 0 else { return 0 }
+        return scatter / Double(rows) / Double(max(1, columns)) * tol
+    }
+
+    /// Within-cluster sum of squares of a partition whose centres are its means, from the clusters'
+    /// coordinate sums Sⱼ and sizes nⱼ: the scatter minus the between-cluster part Σⱼ ‖Sⱼ − nⱼμ‖² / nⱼ
+    /// (Huygens' decomposition), so no pass over the data.
+    func withinClusterSumOfSquares(sums: UnsafePointer<Double>, counts: UnsafePointer<Int>, clusterCount k: Int) -> Double {
+        var between = 0.0
+        let d = columns
+        for j in 0..<k where counts[j] > 0 {
+            let s = sums + j * d, count = Double(counts[j])
+            var total = 0.0
+            for t in 0..<d { let v = s[t] - count * mean[t]; total += v * v }
+            between += total / count
+        }
+        return scatter - between
+    }
+}

@@ -232,15 +232,28 @@ struct KMeansPropertyTests {
         for q in pruned.prunedRestarts { #expect(abs(ranked[q] - exact[q]) <= 1e-6 * exact[q], "restart \(q)") }
     }
 
+    @Test("pruning ranks exact sums of squares for data far from the origin (no cancellation against Σ‖x‖²)")
+    func pruningFarFromOrigin() throws {
+        let near = Self.blobs(seed: 21, n: 1500, d: 10, centres: 14, spread: 5)
+        let far = Matrix(rows: near.rows, columns: near.columns, storage: near.withUnsafeBufferPointer { $0.map { $0 + 10_000 } })
+        let batch = Self.batch(far, clusterCount: 14, restarts: 6, seed: 5, algorithm: .elkan, pruning: .init(afterIterations: 4, keep: 2))
+        let ranked = try #require(batch.ranked)
+        #expect(batch.pruned.filter { $0 }.count == 4)
+        for q in 0..<6 where batch.pruned[q] {
+            #expect(abs(ranked[q] - batch.inertias[q]) <= 1e-6 * batch.inertias[q], "restart \(q): \(ranked[q]) vs \(batch.inertias[q])")
+        }
+    }
+
     /// A batch of `restarts` seeded as `KMeans.fit` seeds them, run to the end: which restarts the pruning
     /// stopped, the sums of squares it ranked, and every restart's final exact inertia.
     static func batch(_ x: Matrix, clusterCount k: Int, restarts: Int, seed: UInt64, algorithm: KMeansAlgorithm,
                       pruning: KMeansPruning?) -> (pruned: [Bool], ranked: [Double]?, inertias: [Double]) {
         x.withUnsafeBufferPointer { buffer in
             let workspace = KMeansWorkspace(x: buffer.baseAddress!, rows: x.rows, dimension: x.columns, clusterCount: k, threads: 2)
+            let moments = FeatureMoments(x: buffer.baseAddress!, rows: x.rows, dimension: x.columns)
             let batch = BatchedLloyd(x: buffer.baseAddress!, pointNorms: workspace.pointNorms, rows: x.rows, dimension: x.columns,
                                      clusterCount: k, restarts: restarts, threads: 2,
-                                     boundsSlack: algorithm == .elkan ? workspace.slack : nil, pruning: pruning)
+                                     boundsSlack: algorithm == .elkan ? workspace.slack : nil, pruning: pruning.map { ($0, moments) })
             batch.seedKMeansPlusPlus(seed: seed, trials: workspace.trials)
             batch.run(maxIterations: 300, tolerance: 0)
             // Each restart's inertia from its labels and centres, not from `exactInertias` (which reports the
