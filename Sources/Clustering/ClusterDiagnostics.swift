@@ -43,7 +43,9 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
     public var inertia: Double
     public var iterations: Int
     public var initCount: Int
-    /// Restarts stopped early by the pruning (`KMeansConfiguration.pruning`), and after how many iterations.
+    /// Restarts that go on after the pruning iteration (`KMeansConfiguration.pruning`; nil: all), those it
+    /// stopped, and after how many iterations (nil when none was stopped).
+    public var keepRestarts: Int?
     public var prunedRestarts: Int
     public var prunedAfterIterations: Int?
     public var algorithm: String
@@ -104,7 +106,7 @@ public struct ClusterDiagnostics: Codable, Sendable, Equatable {
                                   labeledCount: labeledCount,
                                   silhouette: silhouette, silhouetteSampleSize: sampleSize, inertia: result.inertia,
                                   iterations: result.iterations, initCount: configuration.initCount,
-                                  prunedRestarts: result.prunedRestarts.count,
+                                  keepRestarts: configuration.pruning?.keep, prunedRestarts: result.prunedRestarts.count,
                                   prunedAfterIterations: result.prunedRestarts.isEmpty ? nil : configuration.pruning?.afterIterations,
                                   algorithm: configuration.algorithm.rawValue, seconds: result.seconds, notices: result.notices,
                                   selectionCurve: nil)

@@ -16,8 +16,8 @@
 // this dense one only while many of its labels change (and to initialise its bounds); later
 // E-steps test each point's bounds and compute only the distances they cannot exclude.
 //
-// Restart pruning (`KMeansPruning`): when the running restarts reach the pruning iteration, all
-// restarts of the batch are ranked by their within-cluster sum of squares (the data's scatter minus
+// Restart pruning (`KMeansPruning`, `RestartRanking`): when the running restarts reach the pruning
+// iteration, all restarts of the batch are ranked (with any of earlier batches) by their within-cluster sum of squares (the data's scatter minus
 // Σⱼ ‖Sⱼ − nⱼμ‖²/nⱼ from the M-step's running sums Sⱼ, so free; a restart that already stopped
 // counts with its last value) and the running ones below the `keep` best stop. All restarts of a batch iterate in
 // lockstep, so they reach the pruning iteration together.
@@ -114,7 +114,7 @@ final class BatchedLloyd: @unchecked Sendable {
     /// Restart pruning (`KMeansPruning`): after that many iterations only the restarts of lowest
     /// within-cluster sum of squares go on; nil runs every restart to its end (scikit-learn). With
     /// the data's moments, for those sums of squares.
-    let pruning: (rule: KMeansPruning, moments: FeatureMoments)?
+    let pruning: (ranking: RestartRanking, moments: FeatureMoments)?
     /// Restarts stopped by the pruning (not candidates for the result).
     var pruned: [Bool]
     /// The sums of squares the pruning ranked (nil until it ran).
@@ -129,7 +129,7 @@ final class BatchedLloyd: @unchecked Sendable {
 
     init(x: UnsafePointer<Float>, pointNorms: UnsafePointer<Float>, rows n: Int, dimension d: Int,
          clusterCount k: Int, restarts: Int, firstRestart: Int = 0, threads: Int, boundsSlack: Float? = nil,
-         pruning: (rule: KMeansPruning, moments: FeatureMoments)? = nil) {
+         pruning: (ranking: RestartRanking, moments: FeatureMoments)? = nil) {
         self.x = x; self.pointNorms = pointNorms
         self.n = n; self.d = d; self.k = k; self.restartCount = restarts; self.firstRestart = firstRestart
         self.threads = threads
@@ -210,16 +210,18 @@ final class BatchedLloyd: @unchecked Sendable {
                     phase[r] = .finalPass
                 }
             }
-            if let rule = pruning?.rule, let r = running.first, iterations[r] == rule.afterIterations { prune(keeping: rule.keep) }
+            if let ranking = pruning?.ranking, let r = running.first, iterations[r] == ranking.rule.afterIterations {
+                prune(by: ranking)
+            }
         }
     }
 
-    /// Stops every running restart whose within-cluster sum of squares is not among the `keep`
-    /// lowest of the batch (finished restarts count with their last value; ties: lower restart).
-    func prune(keeping keep: Int) {
+    /// Ranks the batch's restarts (finished ones with their last value) and stops the running ones
+    /// that do not go on.
+    func prune(by ranking: RestartRanking) {
         rankedSSE = partitionSSE
-        let ranked = (0..<restartCount).sorted { (partitionSSE[$0], $0) < (partitionSSE[$1], $1) }
-        for r in ranked.dropFirst(keep) where phase[r] == .running {
+        let going = ranking.rank((0..<restartCount).map { (partitionSSE[$0], firstRestart + $0) })
+        for r in 0..<restartCount where phase[r] == .running && !going.contains(firstRestart + r) {
             phase[r] = .done
             pruned[r] = true
         }

@@ -28,11 +28,16 @@ struct RestartOutcome {
     var strictlyConverged: Bool
     var converged: Bool
     var stats: [KMeansIterationStats]
+    /// Stopped by the restart pruning (`inertia` is then its sum of squares at that iteration).
+    var pruned = false
 }
 
 extension KMeansWorkspace {
-    /// Runs Lloyd iterations from the centres in `centers`, every distance (`lloyd`) or with Hamerly's bounds.
-    func runLloyd(restart: Int, maxIterations: Int, tolerance: Double, algorithm: KMeansAlgorithm) -> RestartOutcome {
+    /// Runs Lloyd iterations from the centres in `centers`, every distance (`lloyd`) or with Hamerly's bounds;
+    /// with `pruning`, ranks the restart at the pruning iteration against the restarts before it and stops it
+    /// there unless it goes on.
+    func runLloyd(restart: Int, maxIterations: Int, tolerance: Double, algorithm: KMeansAlgorithm,
+                  pruning: (ranking: RestartRanking, moments: FeatureMoments)? = nil) -> RestartOutcome {
         precondition(algorithm != .elkan, "Elkan's bounds run batched (BatchedLloyd)")
         labels.update(repeating: -1, count: n)
         sums.update(repeating: 0, count: k * d)
@@ -58,6 +63,17 @@ extension KMeansWorkspace {
             iteration += 1
             if changed == 0 && relocated == 0 { strict = true; converged = true; break }
             if shiftTotal <= tolerance { converged = true; break }
+            if let pruning, iteration == pruning.ranking.rule.afterIterations, iteration < maxIterations {
+                let sse = pruning.moments.withinClusterSumOfSquares(sums: sums, counts: counts, clusterCount: k)
+                if pruning.ranking.rank([(sse, restart)]).isEmpty {
+                    return RestartOutcome(inertia: sse, iterations: iteration, strictlyConverged: false, converged: false,
+                                          stats: stats, pruned: true)
+                }
+            }
+        }
+        if let pruning, iteration <= pruning.ranking.rule.afterIterations {
+            // Finished by the pruning iteration, before its ranking: ranked with its final sum of squares.
+            pruning.ranking.record([(pruning.moments.withinClusterSumOfSquares(sums: sums, counts: counts, clusterCount: k), restart)])
         }
         if !strict {
             // Final E-step so that labels match the centres (sklearn runs lloyd_iter with update_centers=False).

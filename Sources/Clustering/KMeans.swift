@@ -46,11 +46,17 @@ public enum KMeans {
         BLAS.setThreadCount(1)
         defer { BLAS.setThreadCount(savedBLASThreads) }
 
-        return data.withUnsafeBufferPointer { buffer -> KMeansResult in
+        // The points are centred first, as sklearn's `KMeans.fit` does "for more accurate distance computations":
+        // distances by the expansion ‖x‖² − 2x·c + ‖c‖² lose the bits of ‖x − c‖² that ‖x‖² outweighs, so data
+        // far from the origin (an offset of 100 on the MiniLM vectors) got worse partitions and did not converge.
+        // Labels and inertia do not change under a shift; the centres get the mean back at the end.
+        let original = data.withUnsafeBufferPointer { FeatureMoments(x: $0.baseAddress!, rows: n, dimension: d) }
+        let (centredValues, moments) = data.withUnsafeBufferPointer { original.centred($0.baseAddress!) }
+        let mean = original.mean
+        let tolerance = original.tolerance(relative: configuration.tolerance)
+        return centredValues.withUnsafeBufferPointer { buffer -> KMeansResult in
             guard let base = buffer.baseAddress else { preconditionFailure("validated non-empty") }
             let workspace = KMeansWorkspace(x: base, rows: n, dimension: d, clusterCount: k, threads: threads)
-            let moments = FeatureMoments(x: base, rows: n, dimension: d)
-            let tolerance = moments.tolerance(relative: configuration.tolerance)
             var algorithm = configuration.algorithm
             // `elkan` runs batched (with bounds from `BatchedElkanBounds.minimumClusterCount` clusters, below which
             // they do not pay), in groups of as many restarts as their bounds fit (one pass over the data per
@@ -60,6 +66,7 @@ public enum KMeans {
                 : BatchedElkanBounds.restartsThatFit(rows: n, clusterCount: k, restarts: configuration.initCount, capacity: boundsCapacity)
             let batched = algorithm == .lloyd || (algorithm == .elkan && groupSize >= 1)
             if algorithm == .elkan && !batched { algorithm = .hamerly }
+            let ranking = configuration.pruning.map(RestartRanking.init(rule:))
             var best: (labels: [Int32], centers: [Float], outcome: RestartOutcome, restart: Int)?
             var inertias: [Double] = []
             var pruned: [Int] = []
@@ -73,7 +80,7 @@ public enum KMeans {
                 let batch = BatchedLloyd(x: base, pointNorms: workspace.pointNorms, rows: n, dimension: d, clusterCount: k,
                                          restarts: members, firstRestart: first, threads: threads,
                                          boundsSlack: batchedBounds ? workspace.slack : nil,
-                                         pruning: configuration.pruning.map { ($0, moments) })
+                                         pruning: ranking.map { ($0, moments) })
                 let seeding = Stopwatch()
                 if BatchedLloyd.canSeedTogether(rows: n, restarts: members, trials: workspace.trials) {
                     batch.seedKMeansPlusPlus(seed: configuration.seed, trials: workspace.trials)
@@ -89,6 +96,7 @@ public enum KMeans {
                 batch.run(maxIterations: configuration.maxIterations, tolerance: tolerance) { finished in
                     progress.progress(stage: "kmeans", done: before + finished, total: configuration.initCount)
                 }
+                if batch.rankedSSE == nil { ranking?.record((0..<members).map { (batch.partitionSSE[$0], first + $0) }) }
                 let groupInertias = batch.exactInertias()
                 inertias += groupInertias
                 for member in 0..<members {
@@ -111,10 +119,11 @@ public enum KMeans {
                 workspace.seedKMeansPlusPlus(rng: &rng)
                 seedingSeconds += seeding.seconds
                 let outcome = workspace.runLloyd(restart: restart, maxIterations: configuration.maxIterations,
-                                                 tolerance: tolerance, algorithm: algorithm)
+                                                 tolerance: tolerance, algorithm: algorithm, pruning: ranking.map { ($0, moments) })
                 progress.progress(stage: "kmeans", done: restart + 1, total: configuration.initCount)
                 inertias.append(outcome.inertia)
                 stats += outcome.stats
+                if outcome.pruned { pruned.append(restart); continue }
                 if best == nil || outcome.inertia < best!.outcome.inertia {
                     best = (Array(UnsafeBufferPointer(start: workspace.labels, count: n)),
                             Array(UnsafeBufferPointer(start: workspace.centers, count: k * d)), outcome, restart)
@@ -133,7 +142,8 @@ public enum KMeans {
             if !best.outcome.converged {
                 notices.append("k-means stopped after \(configuration.maxIterations) iterations without converging (tolerance \(configuration.tolerance))")
             }
-            return KMeansResult(labels: best.labels, centers: Matrix(rows: k, columns: d, storage: best.centers),
+            let centers = best.centers.indices.map { Float(Double(best.centers[$0]) + mean[$0 % d]) }
+            return KMeansResult(labels: best.labels, centers: Matrix(rows: k, columns: d, storage: centers),
                                 inertia: best.outcome.inertia, iterations: best.outcome.iterations,
                                 strictlyConverged: best.outcome.strictlyConverged, converged: best.outcome.converged,
                                 bestRestart: best.restart, restartInertias: inertias, prunedRestarts: pruned, iterationStats: stats,

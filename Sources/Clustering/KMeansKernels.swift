@@ -199,7 +199,8 @@ func relocateToEmptyClusters(_ empty: [Int], x: UnsafePointer<Float>, centers: U
 }
 
 /// Per-feature means μ of the rows of x (n, d) and their scatter Σᵢ ‖xᵢ − μ‖², in Double (two passes, so
-/// that the scatter does not cancel when the data sit far from the origin).
+/// that the scatter does not cancel when the data sit far from the origin). For centred data
+/// (`centred(_:)`) the mean is 0 and the scatter Σᵢ ‖xᵢ‖².
 struct FeatureMoments: Sendable {
     let mean: [Double]
     let scatter: Double
@@ -229,6 +230,45 @@ struct FeatureMoments: Sendable {
         }
         self.mean = mean
         scatter = m2.reduce(0, +)
+    }
+
+    init(mean: [Double], scatter: Double, rows: Int, columns: Int) {
+        self.mean = mean; self.scatter = scatter; self.rows = rows; self.columns = columns
+    }
+
+    /// The rows of x minus the mean, rounded to Float, and their moments about the origin (mean 0,
+    /// scatter Σᵢ ‖xᵢ − μ‖² of the rounded values, in the same pass).
+    func centred(_ x: UnsafePointer<Float>) -> (values: [Float], moments: FeatureMoments) {
+        let n = rows, d = columns
+        var scatter = 0.0
+        let values = [Float](unsafeUninitializedCapacity: n * d) { out, count in
+            mean.withUnsafeBufferPointer { mean in
+                for i in 0..<n {
+                    let row = x + i * d, target = out.baseAddress! + i * d
+                    var acc = SIMD8<Double>()
+                    var j = 0
+                    while j + 8 <= d {
+                        let v = SIMD8<Double>(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
+                            - UnsafeRawPointer(mean.baseAddress! + j).loadUnaligned(as: SIMD8<Double>.self)
+                        let rounded = SIMD8<Float>(v)
+                        UnsafeMutableRawPointer(target + j).storeBytes(of: rounded, as: SIMD8<Float>.self)
+                        let w = SIMD8<Double>(rounded)
+                        acc += w * w
+                        j += 8
+                    }
+                    var tail = 0.0
+                    while j < d {
+                        let rounded = Float(Double(row[j]) - mean[j])
+                        target[j] = rounded
+                        tail += Double(rounded) * Double(rounded)
+                        j += 1
+                    }
+                    scatter += acc.sum() + tail
+                }
+            }
+            count = n * d
+        }
+        return (values, FeatureMoments(mean: [Double](repeating: 0, count: d), scatter: scatter, rows: n, columns: d))
     }
 
     /// tol · mean over features of the variance (sklearn `_tolerance`); 0 for tol ≤ 0.

@@ -196,11 +196,12 @@ struct KMeansPropertyTests {
         #expect(full.prunedRestarts.isEmpty)
         #expect(Set(full.iterationStats.map(\.restart)).allSatisfy { r in full.iterationStats.filter { $0.restart == r }.count > 4 })
         let pruned = try KMeans.fit(x, configuration: .init(clusterCount: 14, initCount: 6, tolerance: 0, seed: 5, algorithm: algorithm, pruning: pruning))
-        if algorithm == .hamerly {   // one restart at a time: no pruning
-            #expect(pruned.prunedRestarts.isEmpty && pruned.labels == full.labels)
-            return
+        if algorithm == .hamerly {
+            // One restart at a time: each is ranked against those before it, so the first two always go on.
+            #expect((1...4).contains(pruned.prunedRestarts.count) && !pruned.prunedRestarts.contains(0) && !pruned.prunedRestarts.contains(1))
+        } else {
+            #expect(pruned.prunedRestarts.count == 4)
         }
-        #expect(pruned.prunedRestarts.count == 4)
         let kept = Set(0..<6).subtracting(pruned.prunedRestarts)
         #expect(!pruned.prunedRestarts.contains(pruned.bestRestart))
         for r in 0..<6 {
@@ -222,6 +223,7 @@ struct KMeansPropertyTests {
             #expect(other.prunedRestarts == pruned.prunedRestarts && other.labels == pruned.labels && other.inertia == pruned.inertia)
         }
 
+        guard algorithm != .hamerly else { return }
         // The ranking: the kept restarts had the lowest sums of squares, and a stopped restart's
         // sum of squares (from the running sums) is its exact inertia there.
         let batch = Self.batch(x, clusterCount: 14, restarts: 6, seed: 5, algorithm: algorithm, pruning: pruning)
@@ -253,7 +255,7 @@ struct KMeansPropertyTests {
             let moments = FeatureMoments(x: buffer.baseAddress!, rows: x.rows, dimension: x.columns)
             let batch = BatchedLloyd(x: buffer.baseAddress!, pointNorms: workspace.pointNorms, rows: x.rows, dimension: x.columns,
                                      clusterCount: k, restarts: restarts, threads: 2,
-                                     boundsSlack: algorithm == .elkan ? workspace.slack : nil, pruning: pruning.map { ($0, moments) })
+                                     boundsSlack: algorithm == .elkan ? workspace.slack : nil, pruning: pruning.map { (RestartRanking(rule: $0), moments) })
             batch.seedKMeansPlusPlus(seed: seed, trials: workspace.trials)
             batch.run(maxIterations: 300, tolerance: 0)
             // Each restart's inertia from its labels and centres, not from `exactInertias` (which reports the
@@ -264,6 +266,34 @@ struct KMeansPropertyTests {
             }
             return (batch.pruned, batch.rankedSSE, inertias)
         }
+    }
+
+    @Test("pruning across batches of restarts: every restart that one batch keeps is kept, and a later batch is ranked against the earlier ones")
+    func pruningAcrossGroups() throws {
+        let x = Self.blobs(seed: 21, n: 1500, d: 10, centres: 14, spread: 5)
+        let configuration = KMeansConfiguration(clusterCount: 14, initCount: 6, tolerance: 0, seed: 5,
+                                                pruning: .init(afterIterations: 4, keep: 2))
+        let together = try KMeans.fit(x, configuration: configuration)
+        // Room for the bounds of two restarts: batches {0, 1}, {2, 3}, {4, 5}.
+        let grouped = try KMeans.fit(x, configuration: configuration, boundsCapacity: 2 * 1500 * 14 + 7)
+        let keptTogether = Set(0..<6).subtracting(together.prunedRestarts)
+        let keptGrouped = Set(0..<6).subtracting(grouped.prunedRestarts)
+        #expect(keptGrouped.isSuperset(of: keptTogether) && keptGrouped.count < 6 && keptGrouped.contains(0) && keptGrouped.contains(1))
+        #expect(grouped.inertia <= together.inertia * (1 + 1e-12))
+        for r in keptTogether { #expect(abs(grouped.restartInertias[r] - together.restartInertias[r]) <= 1e-9 * together.restartInertias[r]) }
+    }
+
+    @Test("data far from the origin: the same partitions as centred data (the points are centred first, as sklearn does)")
+    func farFromOrigin() throws {
+        let x = try KMeansReference.tweetEmbeddings()
+        let shifted = Matrix(rows: x.rows, columns: x.columns, storage: x.withUnsafeBufferPointer { $0.map { $0 + 100 } })
+        let configuration = KMeansConfiguration(clusterCount: 20, seed: 0)
+        let near = try KMeans.fit(x, configuration: configuration), far = try KMeans.fit(shifted, configuration: configuration)
+        #expect(far.converged && far.iterations < 300)
+        #expect(abs(far.inertia - near.inertia) <= 0.002 * near.inertia, "\(far.inertia) vs \(near.inertia)")
+        // The centres are in the data's coordinates.
+        let offsetCentre = far.centers.withUnsafeBufferPointer { $0.reduce(0.0) { $0 + Double($1) } } / Double(far.centers.rows * far.centers.columns)
+        #expect(offsetCentre > 99 && offsetCentre < 101)
     }
 
     @Test("pruning that keeps every restart changes nothing; keeping none is refused")

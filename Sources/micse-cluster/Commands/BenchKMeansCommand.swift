@@ -54,6 +54,7 @@ struct BenchKMeansCommand: ParsableCommand {
     func validate() throws {
         guard !k.isEmpty, k.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--k needs cluster counts ≥ 1.") }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1.") }
+        try keepRestarts.validate()
     }
 
     func run() throws {
