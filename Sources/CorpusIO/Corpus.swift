@@ -105,6 +105,8 @@ public enum CorpusError: UserFacingError, Equatable {
     /// A file that is not text at all: `what` it is and what to do (`CorpusReader.binaryFormats`).
     case notText(String, what: String, advice: String)
     case invalidUTF16(String)
+    /// UTF-16 text with an odd number of bytes: the last character is cut off.
+    case truncatedUTF16(String)
 
     public var description: String {
         switch self {
@@ -132,7 +134,8 @@ public enum CorpusError: UserFacingError, Equatable {
         case .badJSON(let p, let l, let r): return "\(p):\(l): \(r)"
         case .labelCountMismatch(let p, let l, let t): return "\(p): \(l) labels for \(t) texts (one label per line expected)"
         case .notText(let p, let what, let advice): return "\(p): this is \(what), not a text corpus; \(advice)"
-        case .invalidUTF16(let p): return "\(p): starts with a UTF-16 byte-order mark but is not valid UTF-16 (re-encode the file as UTF-8)"
+        case .invalidUTF16(let p): return "\(p): is UTF-16 (by its byte-order mark or its zero bytes) but not valid UTF-16 (re-encode the file as UTF-8)"
+        case .truncatedUTF16(let p): return "\(p): is UTF-16 but ends in half a character (an odd number of bytes: cut off?); re-save it, or re-encode it as UTF-8"
         }
     }
 }

@@ -134,7 +134,8 @@ public enum CorpusReader {
 
     /// The text of a file that starts with a UTF-16 byte-order mark (FF FE little-endian, FE FF
     /// big-endian; not FF FE 00 00, UTF-32) and its byte order; nil without such a mark.
-    /// - Throws: `CorpusError.invalidUTF16` when the rest is not UTF-16.
+    /// - Throws: `CorpusError.invalidUTF16` when the rest is not UTF-16, `truncatedUTF16` when it has an odd
+    ///   number of bytes.
     static func decodedUTF16(_ data: Data, path: String) throws -> (text: String, byteOrder: String)? {
         let encoding: String.Encoding, byteOrder: String
         var bomLength = 2
@@ -150,6 +151,8 @@ public enum CorpusReader {
         } else {
             return nil
         }
+        // Foundation drops a last odd byte without a word: that would lose the end of the last text.
+        guard (data.count - bomLength) % 2 == 0 else { throw CorpusError.truncatedUTF16(path) }
         guard let text = String(data: data.dropFirst(bomLength), encoding: encoding) else { throw CorpusError.invalidUTF16(path) }
         return (text, byteOrder)
     }

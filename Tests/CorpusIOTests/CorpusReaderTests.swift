@@ -77,6 +77,14 @@ struct CorpusReaderTests {
         for unit in "text\n".utf16 { units += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
         let broken = try file("broken.csv", bytes: units + [0x00, 0xD8, 0x41, 0x00])
         #expect(throws: CorpusError.invalidUTF16(broken.path)) { try CorpusReader.read(broken) }
+        // An odd number of bytes (a file cut off inside its last character), with or without a byte-order mark.
+        let cut = try file("cut.csv", bytes: units + [0x41])
+        #expect(throws: CorpusError.truncatedUTF16(cut.path)) { try CorpusReader.read(cut) }
+        var bare: [UInt8] = []
+        for unit in "text,label\nsome words,pos\nmore words,neg\n".utf16 { bare += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        #expect(try CorpusReader.read(try file("bare.csv", bytes: bare)).texts == ["some words", "more words"])
+        let bareCut = try file("bare-cut.csv", bytes: bare.dropLast())
+        #expect(throws: CorpusError.truncatedUTF16(bareCut.path)) { try CorpusReader.read(bareCut) }
     }
 
     @Test("a spreadsheet, an archive or a compressed file is named for what it is, with what to do")
