@@ -215,7 +215,7 @@ public struct Pipeline {
                 embeddingsFile: config.embeddingsFile?.path,
                 embeddingsFingerprint: config.embeddingsFile.flatMap { try? Fingerprint.ofFile($0) },
                 embeddingCache: embedding?.cachePath,
-                configuration: describe(config, umap: layout, kmeans: kmeansConfig),
+                configuration: describe(config, umap: layout, kmeans: kmeansConfig, title: plotConfig.title),
                 stages: stages, totalSeconds: total.seconds, peakMemoryMiB: peakResidentMemoryMiB(),
                 outputs: (written + [config.outputs.manifest].compactMap { $0 }).map(\.path), threads: threads,
                 blasKernel: OpenBLASKernelSelection.coreName)
@@ -231,7 +231,8 @@ public struct Pipeline {
                               manifest: manifest, filesWritten: written)
     }
 
-    private func describe(_ c: PipelineConfiguration, umap: UMAPResult, kmeans: KMeansConfiguration) -> [String: String] {
+    /// The resolved settings for run.json; `title` is the one drawn (the default one when none was given).
+    private func describe(_ c: PipelineConfiguration, umap: UMAPResult, kmeans: KMeansConfiguration, title: String) -> [String: String] {
         let u = c.umap
         var d: [String: String] = [
             "umap.neighbors": String(u.neighborCount), "umap.minDist": String(u.minDistance), "umap.spread": String(u.spread),
@@ -247,7 +248,7 @@ public struct Pipeline {
             "plot.theme": c.plot.theme.rawValue, "plot.width": String(c.plot.width), "plot.height": c.plot.height.map(String.init) ?? "auto",
             "plot.seed": String(c.plot.seed), "plot.density": c.plot.density.rawValue, "plot.dpi": String(c.plot.dpi),
             "plot.pointSize": c.plot.pointSize.map { String($0) } ?? "auto", "plot.alpha": c.plot.alpha.map { String($0) } ?? "auto",
-            "plot.title": c.plot.title, "plot.clusterNumbers": String(c.plot.showClusterNumbers), "plot.frame": c.plot.framing.rawValue,
+            "plot.title": title, "plot.clusterNumbers": String(c.plot.showClusterNumbers), "plot.frame": c.plot.framing.rawValue,
             "embed.maxLength": c.maxLength.map(String.init) ?? "model", "embed.cache": String(c.useCache),
         ]
         if let p = c.pooling { d["embed.pooling"] = p.rawValue }

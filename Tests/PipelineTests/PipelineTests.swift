@@ -71,6 +71,9 @@ struct PipelineTests {
         let configuration = manifest?["configuration"] as? [String: String] ?? [:]
         #expect(["umap.repulsionStrength", "umap.localConnectivity", "umap.setOpMixRatio", "umap.keepDuplicates", "plot.pointSize",
                  "plot.alpha", "plot.dpi"].allSatisfy { configuration[$0] != nil })
+        // The title drawn (the default one here), and the k-means restart pruning.
+        #expect(configuration["plot.title"] == "corpus · 300 documents · emb.npy")
+        #expect(configuration["kmeans.keepRestarts"] == "3 after 10 iterations")
         #expect((manifest?["embeddingsFingerprint"] as? String)?.count == 16)   // vectors from a file: its fingerprint
         #expect(manifest?["blasKernel"] as? String != nil)
         #expect((manifest?["stages"] as? [[String: Any]])?.map { $0["name"] as? String } == ["read", "embed", "umap", "kmeans", "write"])
