@@ -38,7 +38,6 @@ public enum KMeans {
         let stopwatch = Stopwatch()
         let n = data.rows, d = data.columns, k = configuration.clusterCount
         try validate(data, configuration)
-
         let threads = resolvedThreadCount(configuration.threads)
 
         // BLAS runs single-threaded inside our row slots; restore the caller's setting afterwards.

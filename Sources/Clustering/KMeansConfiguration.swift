@@ -51,8 +51,8 @@ public struct KMeansPruning: Sendable, Equatable, Codable {
 /// pruning iteration; when restarts run in several batches (their Elkan bounds do not fit together) or
 /// one at a time (`hamerly`), each is ranked against every restart ranked before it. A restart goes on
 /// only if it is among the `keep` lowest sums of squares so far (ties: lower restart), so a fit in one
-/// batch keeps exactly `keep`, and one in several batches keeps those and possibly a few more, never
-/// the same restart's result with different values. Restarts that stopped before the pruning
+/// batch keeps at most `keep` going, and one in several batches those and possibly a few more; a
+/// restart that goes on ends as it would without pruning. Restarts that stopped before the pruning
 /// iteration count with their final sum of squares.
 final class RestartRanking {
     let rule: KMeansPruning
