@@ -49,8 +49,9 @@ public enum KMeans {
         // distances by the expansion ‖x‖² − 2x·c + ‖c‖² lose the bits of ‖x − c‖² that ‖x‖² outweighs, so data
         // far from the origin (an offset of 100 on the MiniLM vectors) got worse partitions and did not converge.
         // Labels and inertia do not change under a shift; the centres get the mean back at the end.
-        let original = data.withUnsafeBufferPointer { FeatureMoments(x: $0.baseAddress!, rows: n, dimension: d) }
-        let (centredValues, moments) = data.withUnsafeBufferPointer { original.centred($0.baseAddress!) }
+        let (centredValues, original, moments) = data.withUnsafeBufferPointer {
+            FeatureMoments.centring($0.baseAddress!, rows: n, dimension: d)
+        }
         let mean = original.mean
         let tolerance = original.tolerance(relative: configuration.tolerance)
         return centredValues.withUnsafeBufferPointer { buffer -> KMeansResult in

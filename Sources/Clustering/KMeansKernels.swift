@@ -200,75 +200,89 @@ func relocateToEmptyClusters(_ empty: [Int], x: UnsafePointer<Float>, centers: U
 
 /// Per-feature means μ of the rows of x (n, d) and their scatter Σᵢ ‖xᵢ − μ‖², in Double (two passes, so
 /// that the scatter does not cancel when the data sit far from the origin). For centred data
-/// (`centred(_:)`) the mean is 0 and the scatter Σᵢ ‖xᵢ‖².
+/// (`centring`) the mean is 0 and the scatter Σᵢ ‖xᵢ‖².
 struct FeatureMoments: Sendable {
     let mean: [Double]
     let scatter: Double
     let rows: Int, columns: Int
 
     init(x: UnsafePointer<Float>, rows n: Int, dimension d: Int) {
-        rows = n; columns = d
-        var mean = [Double](repeating: 0, count: d), m2 = [Double](repeating: 0, count: d)
-        mean.withUnsafeMutableBufferPointer { mean in
-            guard let meanBase = mean.baseAddress, n > 0 else { return }
-            for i in 0..<n { accumulate(x + i * d, into: meanBase, cluster: 0, dimension: d, sign: 1) }
-            for j in 0..<d { mean[j] /= Double(n) }
-            m2.withUnsafeMutableBufferPointer { m2 in
-                for i in 0..<n {
-                    let row = x + i * d
-                    var j = 0
-                    while j + 8 <= d {
-                        let t = SIMD8<Double>(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
-                            - UnsafeRawPointer(meanBase + j).loadUnaligned(as: SIMD8<Double>.self)
-                        let target = UnsafeMutableRawPointer(m2.baseAddress! + j)
-                        target.storeBytes(of: target.loadUnaligned(as: SIMD8<Double>.self) + t * t, as: SIMD8<Double>.self)
-                        j += 8
-                    }
-                    while j < d { let t = Double(row[j]) - mean[j]; m2[j] += t * t; j += 1 }
-                }
-            }
-        }
-        self.mean = mean
-        scatter = m2.reduce(0, +)
+        let mean = Self.means(x, rows: n, dimension: d)
+        self.init(mean: mean, scatter: Self.deviations(x, rows: n, dimension: d, mean: mean, centredInto: nil).scatter,
+                  rows: n, columns: d)
     }
 
     init(mean: [Double], scatter: Double, rows: Int, columns: Int) {
         self.mean = mean; self.scatter = scatter; self.rows = rows; self.columns = columns
     }
 
-    /// The rows of x minus the mean, rounded to Float, and their moments about the origin (mean 0,
-    /// scatter Σᵢ ‖xᵢ − μ‖² of the rounded values, in the same pass).
-    func centred(_ x: UnsafePointer<Float>) -> (values: [Float], moments: FeatureMoments) {
-        let n = rows, d = columns
-        var scatter = 0.0
+    /// The rows of x minus their mean, rounded to Float, with the moments of x and those of the centred
+    /// rows about the origin (mean 0, scatter Σᵢ ‖xᵢ − μ‖² of the rounded values): two passes in all.
+    static func centring(_ x: UnsafePointer<Float>, rows n: Int, dimension d: Int)
+        -> (values: [Float], original: FeatureMoments, centred: FeatureMoments) {
+        let mean = means(x, rows: n, dimension: d)
+        var sums = (scatter: 0.0, centredScatter: 0.0)
         let values = [Float](unsafeUninitializedCapacity: n * d) { out, count in
-            mean.withUnsafeBufferPointer { mean in
+            sums = deviations(x, rows: n, dimension: d, mean: mean, centredInto: out.baseAddress)
+            count = n * d
+        }
+        return (values, FeatureMoments(mean: mean, scatter: sums.scatter, rows: n, columns: d),
+                FeatureMoments(mean: [Double](repeating: 0, count: d), scatter: sums.centredScatter, rows: n, columns: d))
+    }
+
+    /// Per-feature means of the rows, in Double.
+    private static func means(_ x: UnsafePointer<Float>, rows n: Int, dimension d: Int) -> [Double] {
+        var mean = [Double](repeating: 0, count: d)
+        mean.withUnsafeMutableBufferPointer { mean in
+            guard let meanBase = mean.baseAddress, n > 0 else { return }
+            for i in 0..<n { accumulate(x + i * d, into: meanBase, cluster: 0, dimension: d, sign: 1) }
+            for j in 0..<d { mean[j] /= Double(n) }
+        }
+        return mean
+    }
+
+    /// One pass over the rows: Σᵢ ‖xᵢ − μ‖² (summed per feature, then over features) and, with `out`, the
+    /// differences rounded to Float written there and the sum of their squares (summed per row).
+    private static func deviations(_ x: UnsafePointer<Float>, rows n: Int, dimension d: Int, mean: [Double],
+                                   centredInto out: UnsafeMutablePointer<Float>?) -> (scatter: Double, centredScatter: Double) {
+        var m2 = [Double](repeating: 0, count: d)
+        var centredScatter = 0.0
+        mean.withUnsafeBufferPointer { mean in
+            m2.withUnsafeMutableBufferPointer { m2 in
+                guard let meanBase = mean.baseAddress, let m2Base = m2.baseAddress else { return }
                 for i in 0..<n {
-                    let row = x + i * d, target = out.baseAddress! + i * d
+                    let row = x + i * d
                     var acc = SIMD8<Double>()
                     var j = 0
                     while j + 8 <= d {
-                        let v = SIMD8<Double>(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
-                            - UnsafeRawPointer(mean.baseAddress! + j).loadUnaligned(as: SIMD8<Double>.self)
-                        let rounded = SIMD8<Float>(v)
-                        UnsafeMutableRawPointer(target + j).storeBytes(of: rounded, as: SIMD8<Float>.self)
-                        let w = SIMD8<Double>(rounded)
-                        acc += w * w
+                        let t = SIMD8<Double>(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
+                            - UnsafeRawPointer(meanBase + j).loadUnaligned(as: SIMD8<Double>.self)
+                        let target = UnsafeMutableRawPointer(m2Base + j)
+                        target.storeBytes(of: target.loadUnaligned(as: SIMD8<Double>.self) + t * t, as: SIMD8<Double>.self)
+                        if let out {
+                            let rounded = SIMD8<Float>(t)
+                            UnsafeMutableRawPointer(out + i * d + j).storeBytes(of: rounded, as: SIMD8<Float>.self)
+                            let w = SIMD8<Double>(rounded)
+                            acc += w * w
+                        }
                         j += 8
                     }
                     var tail = 0.0
                     while j < d {
-                        let rounded = Float(Double(row[j]) - mean[j])
-                        target[j] = rounded
-                        tail += Double(rounded) * Double(rounded)
+                        let t = Double(row[j]) - mean[j]
+                        m2[j] += t * t
+                        if let out {
+                            let rounded = Float(t)
+                            out[i * d + j] = rounded
+                            tail += Double(rounded) * Double(rounded)
+                        }
                         j += 1
                     }
-                    scatter += acc.sum() + tail
+                    if out != nil { centredScatter += acc.sum() + tail }
                 }
             }
-            count = n * d
         }
-        return (values, FeatureMoments(mean: [Double](repeating: 0, count: d), scatter: scatter, rows: n, columns: d))
+        return (m2.reduce(0, +), centredScatter)
     }
 
     /// tol · mean over features of the variance (sklearn `_tolerance`); 0 for tol ≤ 0.
